@@ -1,0 +1,116 @@
+package org.argosy.sensor.flow;
+
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.argosy.avro.FlowCause;
+import org.argosy.avro.FlowRecord;
+import org.argosy.sensor.decode.DecodedPacket;
+
+/**
+ * The table of active conversations. Packet time drives it: when packet time enters a new status
+ * slot (a multiple of the status interval since the epoch), every flow with traffic since its last
+ * record emits one, and flows idle past their protocol's timeout leave the table. A full table
+ * evicts its least recently used flow with a final record; nothing is dropped silently.
+ */
+public final class FlowTable {
+
+  /** Receives each record the table emits, with the conversation hash for partitioning. */
+  @FunctionalInterface
+  public interface RecordListener {
+    void onRecord(FlowRecord record, long conversationHash);
+  }
+
+  private final FlowTableConfig config;
+  private final SensorIdentity identity;
+  private final RecordListener listener;
+  private final LinkedHashMap<FlowKey, Flow> flows;
+  private long currentSlot = Long.MIN_VALUE;
+  private long nextSeq;
+  private long evicted;
+
+  public FlowTable(
+      FlowTableConfig config, SensorIdentity identity, long firstSeq, RecordListener listener) {
+    this.config = config;
+    this.identity = identity;
+    this.listener = listener;
+    this.nextSeq = firstSeq;
+    this.flows = new LinkedHashMap<>(1024, 0.75f, true);
+  }
+
+  public void add(DecodedPacket packet, long timeMicros, long wireLength) {
+    long slot = Math.floorDiv(timeMicros, config.statusIntervalMicros());
+    if (slot > currentSlot) {
+      if (currentSlot != Long.MIN_VALUE) {
+        closeSlot(timeMicros);
+      }
+      currentSlot = slot;
+    }
+    FlowKey key = FlowKey.of(packet);
+    Flow flow = flows.get(key);
+    if (flow == null) {
+      if (flows.size() >= config.maxFlows()) {
+        evictLeastRecentlyUsed();
+      }
+      flow = new Flow(key, packet);
+      flows.put(key, flow);
+    }
+    flow.add(packet, key.packetFromLow(), timeMicros, wireLength);
+  }
+
+  /** Emits a record for every flow with traffic not yet reported, e.g. at the end of a capture. */
+  public void flushAll() {
+    for (Flow flow : flows.values()) {
+      if (flow.hasPending()) {
+        emit(flow, FlowCause.END);
+      }
+    }
+    flows.clear();
+  }
+
+  public int activeFlows() {
+    return flows.size();
+  }
+
+  public long evictedFlows() {
+    return evicted;
+  }
+
+  /** The sequence number the next record will carry. */
+  public long nextSeq() {
+    return nextSeq;
+  }
+
+  private void closeSlot(long now) {
+    Iterator<Map.Entry<FlowKey, Flow>> entries = flows.entrySet().iterator();
+    while (entries.hasNext()) {
+      Flow flow = entries.next().getValue();
+      boolean idle =
+          now - flow.lastSeen >= config.idleTimeoutFor(flow.key.etherType(), flow.key.protocol());
+      if (flow.hasPending()) {
+        emit(flow, idle ? FlowCause.TIMEOUT : statusCause(flow));
+      }
+      if (idle) {
+        entries.remove();
+      }
+    }
+  }
+
+  private static FlowCause statusCause(Flow flow) {
+    return flow.recordsEmitted == 0 ? FlowCause.START : FlowCause.STATUS;
+  }
+
+  private void evictLeastRecentlyUsed() {
+    Iterator<Flow> eldest = flows.values().iterator();
+    Flow flow = eldest.next();
+    if (flow.hasPending()) {
+      emit(flow, FlowCause.EVICTED);
+    }
+    eldest.remove();
+    evicted++;
+  }
+
+  private void emit(Flow flow, FlowCause cause) {
+    listener.onRecord(flow.drain(cause, identity, nextSeq++), flow.key.conversationHash());
+  }
+}
