@@ -1,0 +1,43 @@
+package org.argosy.cli;
+
+import org.argosy.cli.demo.DemoCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code argosy} command. Exit codes: 0 success, 1 runtime failure, 2 usage error (picocli's
+ * default for a bad option or argument, with a message naming it).
+ */
+@Command(
+    name = "argosy",
+    mixinStandardHelpOptions = true,
+    versionProvider = ArgosyVersion.class,
+    description = "Argus-grade network flow monitoring on Kafka and Flink.",
+    subcommands = {DemoCommand.class, CommandLine.HelpCommand.class})
+public final class Argosy implements Runnable {
+
+  @CommandLine.Spec private CommandLine.Model.CommandSpec spec;
+
+  /**
+   * Kafka's test kit jar ships a log4j2.yaml that log4j would prefer over an XML file; name ours
+   * explicitly, unless the user chose one.
+   */
+  private static final String LOG_CONFIG_PROPERTY = "log4j2.configurationFile";
+
+  public static void main(String[] args) {
+    System.getProperties().putIfAbsent(LOG_CONFIG_PROPERTY, "argosy-log4j2.xml");
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The configured command line, also used by tests. */
+  public static CommandLine commandLine() {
+    CommandLine commandLine = new CommandLine(new Argosy());
+    commandLine.setExecutionExceptionHandler(new RuntimeFailureHandler());
+    return commandLine;
+  }
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "name a command, e.g. demo");
+  }
+}

@@ -1,0 +1,158 @@
+package org.argosy.cli.demo;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.argosy.avro.TopNRanking;
+import org.argosy.jobs.topn.TopNReport;
+import org.argosy.query.RankingTable;
+import org.argosy.sensor.flow.SensorIdentity;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code argosy demo}: the whole pipeline on a capture, rankings printed as tables. */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs the pipeline end to end in this process: an embedded Kafka broker, the sensor on a"
+          + " capture file publishing flow records to topic 'flows', the ranking job on a local"
+          + " Flink cluster (web UI on 127.0.0.1) writing to 'flow-topn', and prints each ranking.",
+      "",
+      "Examples:",
+      "  argosy demo --once",
+      "  argosy demo --pcap traffic.pcap -m saddr/24 --window 60 -N 5"
+    })
+public final class DemoCommand implements Callable<Integer> {
+
+  /** Set by the launcher to the project root, where the bundled capture lives. */
+  static final String HOME_PROPERTY = "argosy.home";
+
+  @CommandLine.Spec private CommandLine.Model.CommandSpec spec;
+
+  @Option(
+      names = "--once",
+      description = "Exit after the capture is consumed and the last window is printed.")
+  private boolean once;
+
+  @Option(
+      names = "--pcap",
+      paramLabel = "FILE",
+      description = "Capture file to replay (default: the bundled samples/demo.pcap).")
+  private Path pcap;
+
+  @Option(
+      names = "-m",
+      arity = "1..*",
+      paramLabel = "FIELD",
+      description = "Cluster key fields, as racluster -m (default: ${DEFAULT-VALUE}).",
+      defaultValue = "proto dport",
+      split = " ")
+  private List<String> clusterKeys;
+
+  @Option(
+      names = "--window",
+      paramLabel = "SECONDS",
+      description = "Tumbling window length (default: ${DEFAULT-VALUE}).",
+      defaultValue = "10")
+  private int windowSeconds;
+
+  @Option(
+      names = "-N",
+      paramLabel = "N",
+      description = "Rows per ranking (default: ${DEFAULT-VALUE}).",
+      defaultValue = "10")
+  private int n;
+
+  @Option(
+      names = "--status-interval",
+      paramLabel = "SECONDS",
+      description = "Sensor status interval; must divide the window (default: ${DEFAULT-VALUE}).",
+      defaultValue = "5")
+  private int statusIntervalSeconds;
+
+  @Option(
+      names = "--web-ui-port",
+      paramLabel = "PORT",
+      description =
+          "Flink web UI port on 127.0.0.1; 0 picks a free one (default: ${DEFAULT-VALUE}).",
+      defaultValue = "8081")
+  private int webUiPort;
+
+  @Override
+  public Integer call() throws Exception {
+    if (windowSeconds < 1
+        || statusIntervalSeconds < 1
+        || windowSeconds % statusIntervalSeconds != 0) {
+      throw usage(
+          "--window "
+              + windowSeconds
+              + " must be a positive multiple of --status-interval "
+              + statusIntervalSeconds
+              + ", so that no flow record spans two windows");
+    }
+    if (webUiPort < 0 || webUiPort > 65535) {
+      throw usage("--web-ui-port " + webUiPort + " is not a port number");
+    }
+    TopNReport report;
+    try {
+      report =
+          TopNReport.builder()
+              .name("top-" + String.join("-", clusterKeys).replace('/', '_'))
+              .clusterKeys(clusterKeys)
+              .n(n)
+              .window(Duration.ofSeconds(windowSeconds))
+              .build();
+    } catch (IllegalArgumentException e) {
+      throw usage(e.getMessage());
+    }
+
+    Path capture = pcap != null ? pcap : bundledCapture();
+    if (!Files.isReadable(capture)) {
+      throw usage("--pcap: cannot read capture file " + capture);
+    }
+
+    PrintWriter out = spec.commandLine().getOut();
+    List<TopNRanking> collected = new ArrayList<>();
+    DemoPipeline.Settings settings =
+        new DemoPipeline.Settings(
+            capture,
+            report,
+            statusIntervalSeconds,
+            new SensorIdentity("demo", "demo-sensor", capture.getFileName().toString()),
+            webUiPort,
+            once);
+    new DemoPipeline(
+            settings,
+            ranking -> {
+              if (once) {
+                collected.add(ranking);
+              } else {
+                print(out, ranking);
+              }
+            })
+        .run();
+    collected.sort(Comparator.comparingLong(TopNRanking::getWindowStart));
+    collected.forEach(ranking -> print(out, ranking));
+    return 0;
+  }
+
+  private static synchronized void print(PrintWriter out, TopNRanking ranking) {
+    out.println(RankingTable.format(ranking));
+    out.flush();
+  }
+
+  private CommandLine.ParameterException usage(String message) {
+    return new CommandLine.ParameterException(spec.commandLine(), message);
+  }
+
+  private static Path bundledCapture() {
+    return Path.of(System.getProperty(HOME_PROPERTY, "."), "samples", "demo.pcap");
+  }
+}

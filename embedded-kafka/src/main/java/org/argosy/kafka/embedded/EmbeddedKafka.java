@@ -1,0 +1,85 @@
+package org.argosy.kafka.embedded;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts a real Kafka broker: in a Docker container when a Docker engine is reachable, otherwise
+ * inside this JVM (KRaft, from Kafka's own test kit).
+ */
+public final class EmbeddedKafka {
+  private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
+
+  /**
+   * There is a single broker, so internal topics can only have one replica; one partition each and
+   * no initial rebalance delay keep start-up and the first consumer group quick.
+   */
+  static final Map<String, String> SINGLE_BROKER_DEFAULTS =
+      Map.of(
+          "offsets.topic.replication.factor", "1",
+          "offsets.topic.num.partitions", "1",
+          "transaction.state.log.replication.factor", "1",
+          "transaction.state.log.min.isr", "1",
+          "transaction.state.log.num.partitions", "1",
+          "share.coordinator.state.topic.replication.factor", "1",
+          "share.coordinator.state.topic.min.isr", "1",
+          "group.initial.rebalance.delay.ms", "0");
+
+  private EmbeddedKafka() {}
+
+  /** Starts a broker with the default configuration. */
+  public static KafkaBroker start() {
+    return builder().start();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Broker configuration overrides and the choice of where the broker runs. */
+  public static final class Builder {
+    private final Map<String, String> brokerConfig = new LinkedHashMap<>(SINGLE_BROKER_DEFAULTS);
+    private boolean inProcessOnly;
+
+    private Builder() {}
+
+    /**
+     * Overrides a broker setting, e.g. {@code transaction.max.timeout.ms}.
+     *
+     * @throws IllegalArgumentException at once, if Kafka does not know the key, the value does not
+     *     parse, or the key is one this class sets itself (listeners, node id, directories)
+     */
+    public Builder brokerConfig(String key, String value) {
+      BrokerConfig.validate(key, value);
+      brokerConfig.put(key, value);
+      return this;
+    }
+
+    /** Skips the Docker probe: the broker always runs inside this JVM. */
+    public Builder inProcessOnly() {
+      inProcessOnly = true;
+      return this;
+    }
+
+    /** Starts the broker and returns once it accepts clients. */
+    public KafkaBroker start() {
+      Map<String, String> config = Map.copyOf(brokerConfig);
+      if (inProcessOnly) {
+        LOG.info("Starting an in-process KRaft broker, as requested");
+      } else if (Docker.isAvailable()) {
+        LOG.info("Docker engine found: starting Kafka in a container");
+        try {
+          return ContainerKafkaBroker.start(config);
+        } catch (RuntimeException e) {
+          // Docker runs but cannot start the image (typically: no registry access to pull it).
+          LOG.warn("Kafka container did not start, using an in-process broker instead", e);
+        }
+      } else {
+        LOG.info("No Docker engine found: starting an in-process KRaft broker");
+      }
+      return InProcessKafkaBroker.start(config);
+    }
+  }
+}
