@@ -36,29 +36,54 @@ public final class FlowMerge {
 
   /** Adds one flow record to {@code into} and returns it. */
   public static FlowAggregate add(FlowAggregate into, FlowRecord record) {
-    into.setSpkts(into.getSpkts() + record.getSpkts());
-    into.setDpkts(into.getDpkts() + record.getDpkts());
-    into.setSbytes(into.getSbytes() + record.getSbytes());
-    into.setDbytes(into.getDbytes() + record.getDbytes());
-    into.setSappbytes(into.getSappbytes() + record.getSappbytes());
-    into.setDappbytes(into.getDappbytes() + record.getDappbytes());
-    into.setTrans(into.getTrans() + 1);
-    into.setStime(Math.min(into.getStime(), record.getStime()));
-    into.setLtime(Math.max(into.getLtime(), record.getLtime()));
-    return into;
+    return accumulate(
+        into,
+        record.getSpkts(),
+        record.getDpkts(),
+        record.getSbytes(),
+        record.getDbytes(),
+        record.getSappbytes(),
+        record.getDappbytes(),
+        1,
+        record.getStime(),
+        record.getLtime());
   }
 
   /** Merges {@code other} into {@code into} and returns it. */
   public static FlowAggregate merge(FlowAggregate into, FlowAggregate other) {
-    into.setSpkts(into.getSpkts() + other.getSpkts());
-    into.setDpkts(into.getDpkts() + other.getDpkts());
-    into.setSbytes(into.getSbytes() + other.getSbytes());
-    into.setDbytes(into.getDbytes() + other.getDbytes());
-    into.setSappbytes(into.getSappbytes() + other.getSappbytes());
-    into.setDappbytes(into.getDappbytes() + other.getDappbytes());
-    into.setTrans(into.getTrans() + other.getTrans());
-    into.setStime(Math.min(into.getStime(), other.getStime()));
-    into.setLtime(Math.max(into.getLtime(), other.getLtime()));
+    return accumulate(
+        into,
+        other.getSpkts(),
+        other.getDpkts(),
+        other.getSbytes(),
+        other.getDbytes(),
+        other.getSappbytes(),
+        other.getDappbytes(),
+        other.getTrans(),
+        other.getStime(),
+        other.getLtime());
+  }
+
+  private static FlowAggregate accumulate(
+      FlowAggregate into,
+      long spkts,
+      long dpkts,
+      long sbytes,
+      long dbytes,
+      long sappbytes,
+      long dappbytes,
+      long trans,
+      long stime,
+      long ltime) {
+    into.setSpkts(into.getSpkts() + spkts);
+    into.setDpkts(into.getDpkts() + dpkts);
+    into.setSbytes(into.getSbytes() + sbytes);
+    into.setDbytes(into.getDbytes() + dbytes);
+    into.setSappbytes(into.getSappbytes() + sappbytes);
+    into.setDappbytes(into.getDappbytes() + dappbytes);
+    into.setTrans(into.getTrans() + trans);
+    into.setStime(Math.min(into.getStime(), stime));
+    into.setLtime(Math.max(into.getLtime(), ltime));
     return into;
   }
 }

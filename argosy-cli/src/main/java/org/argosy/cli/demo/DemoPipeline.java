@@ -132,6 +132,7 @@ public final class DemoPipeline {
     conf.set(TaskManagerOptions.BIND_HOST, "127.0.0.1");
     conf.set(TaskManagerOptions.HOST, "127.0.0.1");
     conf.set(TaskManagerOptions.NUM_TASK_SLOTS, PARALLELISM);
+    FlinkScratchDirectory.apply(conf);
     return conf;
   }
 }

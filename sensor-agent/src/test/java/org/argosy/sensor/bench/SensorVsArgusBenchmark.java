@@ -1,0 +1,131 @@
+package org.argosy.sensor.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import org.argosy.avro.FlowRecord;
+import org.argosy.sensor.Sensor;
+import org.argosy.sensor.flow.FlowTableConfig;
+import org.argosy.sensor.flow.SensorIdentity;
+import org.argosy.sensor.publish.FlowRecordSink;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Capture file to flow records: this sensor against {@code argus -r} on the same capture, in the
+ * same run, as a ratio. Runs only with {@code mvn -Pbench verify -pl sensor-agent}. The capture is
+ * the bundled one repeated {@value #COPIES} times, each copy shifted in time past the previous.
+ */
+class SensorVsArgusBenchmark {
+
+  private static final int COPIES = 40;
+  private static final int RUNS = 5;
+  private static final int PCAP_GLOBAL_HEADER = 24;
+  private static final int PCAP_RECORD_HEADER = 16;
+
+  @Test
+  void sensorAgainstArgusOnTheSameCapture(@TempDir Path work) throws Exception {
+    Path root = Path.of(System.getProperty("argosy.project.root", "..")).toAbsolutePath();
+    Path capture = repeat(root.resolve("samples/demo.pcap"), work.resolve("bench.pcap"), COPIES);
+
+    long packets = 0;
+    double[] sensorSeconds = new double[RUNS];
+    double[] argusSeconds = new double[RUNS];
+    for (int run = -1; run < RUNS; run++) { // run -1 warms up both
+      long start = System.nanoTime();
+      CountingSink sink = new CountingSink();
+      Sensor sensor =
+          new Sensor(
+              FlowTableConfig.withStatusInterval(5), new SensorIdentity("b", "b", "b"), sink);
+      sensor.readFile(capture);
+      sensor.finish();
+      double sensorTime = (System.nanoTime() - start) / 1e9;
+      packets = sensor.counters().packets();
+
+      start = System.nanoTime();
+      Process argus =
+          new ProcessBuilder(
+                  "argus", "-r", capture.toString(), "-w", work.resolve("out.argus").toString())
+              .inheritIO()
+              .start();
+      assertThat(argus.waitFor(10, TimeUnit.MINUTES)).isTrue();
+      assertThat(argus.exitValue()).isZero();
+      double argusTime = (System.nanoTime() - start) / 1e9;
+      if (run >= 0) {
+        sensorSeconds[run] = sensorTime;
+        argusSeconds[run] = argusTime;
+      }
+    }
+    double sensor = median(sensorSeconds);
+    double argus = median(argusSeconds);
+    System.out.printf(
+        Locale.ROOT,
+        "%nBENCHMARK sensor-vs-argus: %d packets, %d MB; median of %d runs: sensor %.3f s (%.0f"
+            + " packets/s), argus %.3f s (%.0f packets/s); argus time / sensor time = %.2f%n",
+        packets,
+        Files.size(capture) >> 20,
+        RUNS,
+        sensor,
+        packets / sensor,
+        argus,
+        packets / argus,
+        argus / sensor);
+  }
+
+  private static double median(double[] values) {
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    return sorted[sorted.length / 2];
+  }
+
+  /** Writes {@code copies} copies of a classic pcap, each shifted to start after the last ends. */
+  private static Path repeat(Path source, Path target, int copies) throws IOException {
+    ByteBuffer in = ByteBuffer.wrap(Files.readAllBytes(source)).order(ByteOrder.LITTLE_ENDIAN);
+    assertThat(in.getInt(0)).as("little-endian microsecond pcap").isEqualTo(0xa1b2c3d4);
+    long firstSecond = in.getInt(PCAP_GLOBAL_HEADER) & 0xffffffffL;
+    long lastSecond = firstSecond;
+    for (int off = PCAP_GLOBAL_HEADER; off < in.limit(); ) {
+      lastSecond = in.getInt(off) & 0xffffffffL;
+      off += PCAP_RECORD_HEADER + in.getInt(off + 8);
+    }
+    // whole minutes, so every copy keeps its alignment to the status interval and windows
+    long shift = ((lastSecond - firstSecond) / 60 + 1) * 60;
+    try (OutputStream out = new DataOutputStream(Files.newOutputStream(target))) {
+      out.write(in.array(), 0, PCAP_GLOBAL_HEADER);
+      for (int copy = 0; copy < copies; copy++) {
+        ByteBuffer shifted = ByteBuffer.wrap(in.array().clone()).order(ByteOrder.LITTLE_ENDIAN);
+        for (int off = PCAP_GLOBAL_HEADER; off < shifted.limit(); ) {
+          shifted.putInt(off, (int) ((shifted.getInt(off) & 0xffffffffL) + copy * shift));
+          off += PCAP_RECORD_HEADER + shifted.getInt(off + 8);
+        }
+        out.write(shifted.array(), PCAP_GLOBAL_HEADER, shifted.limit() - PCAP_GLOBAL_HEADER);
+      }
+    }
+    return target;
+  }
+
+  /** Counts records; the benchmark measures metering, not publishing. */
+  private static final class CountingSink implements FlowRecordSink {
+    long records;
+
+    @Override
+    public void send(FlowRecord record, long conversationHash) {
+      records++;
+    }
+
+    @Override
+    public void flush() {}
+
+    @Override
+    public void close() {}
+  }
+}
