@@ -63,6 +63,15 @@ public final class EmbeddedKafka {
       return this;
     }
 
+    /**
+     * Starts a broker in a child JVM that fault tests can stop, kill and restart on the same port
+     * and data (a process of its own rather than a container, so it works without Docker too).
+     */
+    public RestartableKafkaBroker startRestartable() {
+      LOG.info("Starting a KRaft broker in a child process");
+      return ChildProcessKafkaBroker.start(Map.copyOf(brokerConfig));
+    }
+
     /** Starts the broker and returns once it accepts clients. */
     public KafkaBroker start() {
       Map<String, String> config = Map.copyOf(brokerConfig);
