@@ -39,17 +39,27 @@ final class ChildProcessKafkaBroker implements RestartableKafkaBroker {
 
   private final Path directory;
   private final Path properties;
+
+  /** The port clients use: plain, or SASL/SCRAM when the broker requires authentication. */
   private final int brokerPort;
+
+  private final ScramUser scramUser;
   private Process process;
   private boolean closed;
 
-  private ChildProcessKafkaBroker(Path directory, int brokerPort, Path properties) {
+  private ChildProcessKafkaBroker(
+      Path directory, int brokerPort, Path properties, ScramUser scramUser) {
     this.directory = directory;
     this.brokerPort = brokerPort;
     this.properties = properties;
+    this.scramUser = scramUser;
   }
 
-  static ChildProcessKafkaBroker start(Map<String, String> brokerConfig) {
+  /**
+   * @param scramUser when set, clients must authenticate with SASL/SCRAM-SHA-512 as this user; the
+   *     broker talks to itself on a separate plain listener
+   */
+  static ChildProcessKafkaBroker start(Map<String, String> brokerConfig, ScramUser scramUser) {
     Path directory;
     try {
       directory = Files.createTempDirectory("argosy-kafka-process-");
@@ -58,15 +68,15 @@ final class ChildProcessKafkaBroker implements RestartableKafkaBroker {
     }
     ChildProcessKafkaBroker broker = null;
     try {
-      int brokerPort = freePort();
-      int controllerPort = freePort();
+      Ports ports = new Ports(freePort(), freePort(), freePort());
       Path properties = directory.resolve("server.properties");
       Files.writeString(
           properties,
-          serverProperties(brokerConfig, directory.resolve("data"), brokerPort, controllerPort),
+          serverProperties(brokerConfig, directory.resolve("data"), ports, scramUser),
           StandardCharsets.UTF_8);
       Files.writeString(directory.resolve("log4j2.properties"), LOG_CONFIG, StandardCharsets.UTF_8);
-      broker = new ChildProcessKafkaBroker(directory, brokerPort, properties);
+      int clientPort = scramUser == null ? ports.internal() : ports.sasl();
+      broker = new ChildProcessKafkaBroker(directory, clientPort, properties, scramUser);
       broker.format();
       broker.restart();
       return broker;
@@ -80,20 +90,36 @@ final class ChildProcessKafkaBroker implements RestartableKafkaBroker {
     }
   }
 
+  /** Listener ports: broker-internal (and plain clients), SASL clients, controller. */
+  private record Ports(int internal, int sasl, int controller) {}
+
   private static String serverProperties(
-      Map<String, String> brokerConfig, Path data, int brokerPort, int controllerPort) {
+      Map<String, String> brokerConfig, Path data, Ports ports, ScramUser scramUser) {
+    String internal = "INTERNAL://" + HOST + ":" + ports.internal();
+    String sasl = "SASL://" + HOST + ":" + ports.sasl();
     Map<String, String> props = new LinkedHashMap<>(brokerConfig);
     props.put("process.roles", "broker,controller");
     props.put("node.id", "1");
-    props.put("controller.quorum.voters", "1@" + HOST + ":" + controllerPort);
-    props.put(
-        "listeners",
-        "PLAINTEXT://" + HOST + ":" + brokerPort + ",CONTROLLER://" + HOST + ":" + controllerPort);
-    props.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + brokerPort);
+    props.put("controller.quorum.voters", "1@" + HOST + ":" + ports.controller());
     props.put("controller.listener.names", "CONTROLLER");
-    props.put("listener.security.protocol.map", "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT");
-    props.put("inter.broker.listener.name", "PLAINTEXT");
+    props.put("inter.broker.listener.name", "INTERNAL");
     props.put("log.dirs", data.toString());
+    if (scramUser == null) {
+      props.put("listeners", internal + ",CONTROLLER://" + HOST + ":" + ports.controller());
+      props.put("advertised.listeners", internal);
+      props.put("listener.security.protocol.map", "CONTROLLER:PLAINTEXT,INTERNAL:PLAINTEXT");
+    } else {
+      props.put(
+          "listeners", internal + "," + sasl + ",CONTROLLER://" + HOST + ":" + ports.controller());
+      props.put("advertised.listeners", internal + "," + sasl);
+      props.put(
+          "listener.security.protocol.map",
+          "CONTROLLER:PLAINTEXT,INTERNAL:PLAINTEXT,SASL:SASL_PLAINTEXT");
+      props.put("sasl.enabled.mechanisms", ScramUser.MECHANISM);
+      props.put(
+          "listener.name.sasl." + ScramUser.MECHANISM.toLowerCase() + ".sasl.jaas.config",
+          "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+    }
     StringBuilder text = new StringBuilder();
     props.forEach((key, value) -> text.append(key).append('=').append(value).append('\n'));
     return text.toString();
@@ -115,8 +141,12 @@ final class ChildProcessKafkaBroker implements RestartableKafkaBroker {
 
   private void format() {
     String clusterId = Uuid.randomUuid().toString();
-    Process formatting =
-        launch("kafka.tools.StorageTool", "format", "-t", clusterId, "-c", properties.toString());
+    List<String> args =
+        new ArrayList<>(List.of("format", "-t", clusterId, "-c", properties.toString()));
+    if (scramUser != null) {
+      args.addAll(List.of("--add-scram", scramUser.storageToolCredential()));
+    }
+    Process formatting = launch("kafka.tools.StorageTool", args.toArray(String[]::new));
     try {
       if (!formatting.waitFor(READY_TIMEOUT.toSeconds(), TimeUnit.SECONDS)
           || formatting.exitValue() != 0) {
@@ -174,12 +204,11 @@ final class ChildProcessKafkaBroker implements RestartableKafkaBroker {
   private void awaitReady() {
     long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
     awaitListening(deadline);
-    try (Admin admin =
-        Admin.create(
-            Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "2000",
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "2000"))) {
+    Map<String, Object> adminConfig = new LinkedHashMap<>(clientProperties());
+    adminConfig.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    adminConfig.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "2000");
+    adminConfig.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "2000");
+    try (Admin admin = Admin.create(adminConfig)) {
       while (true) {
         if (!process.isAlive()) {
           throw new IllegalStateException(
@@ -279,8 +308,13 @@ final class ChildProcessKafkaBroker implements RestartableKafkaBroker {
   }
 
   @Override
+  public Map<String, String> clientProperties() {
+    return scramUser == null ? Map.of() : scramUser.clientProperties();
+  }
+
+  @Override
   public void createTopics(int partitions, String... topics) {
-    Topics.create(bootstrapServers(), partitions, topics);
+    Topics.create(bootstrapServers(), clientProperties(), partitions, topics);
   }
 
   @Override

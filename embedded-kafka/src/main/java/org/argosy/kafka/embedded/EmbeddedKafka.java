@@ -42,6 +42,7 @@ public final class EmbeddedKafka {
   public static final class Builder {
     private final Map<String, String> brokerConfig = new LinkedHashMap<>(SINGLE_BROKER_DEFAULTS);
     private boolean inProcessOnly;
+    private ScramUser scramUser;
 
     private Builder() {}
 
@@ -69,11 +70,23 @@ public final class EmbeddedKafka {
      */
     public RestartableKafkaBroker startRestartable() {
       LOG.info("Starting a KRaft broker in a child process");
-      return ChildProcessKafkaBroker.start(Map.copyOf(brokerConfig));
+      return ChildProcessKafkaBroker.start(Map.copyOf(brokerConfig), scramUser);
+    }
+
+    /**
+     * Makes {@link #startRestartable()} require SASL/SCRAM-SHA-512 logins as {@code user}; clients
+     * find the settings in {@link KafkaBroker#clientProperties()}.
+     */
+    public Builder requireScram(ScramUser user) {
+      this.scramUser = user;
+      return this;
     }
 
     /** Starts the broker and returns once it accepts clients. */
     public KafkaBroker start() {
+      if (scramUser != null) {
+        throw new IllegalStateException("requireScram is supported by startRestartable() only");
+      }
       Map<String, String> config = Map.copyOf(brokerConfig);
       if (inProcessOnly) {
         LOG.info("Starting an in-process KRaft broker, as requested");

@@ -20,12 +20,22 @@ final class Topics {
   private Topics() {}
 
   static void create(String bootstrapServers, int partitions, String... topics) {
+    create(bootstrapServers, Map.of(), partitions, topics);
+  }
+
+  /** As above, with client properties such as SASL credentials. */
+  static void create(
+      String bootstrapServers,
+      Map<String, String> clientProperties,
+      int partitions,
+      String... topics) {
     if (partitions < 1) {
       throw new IllegalArgumentException("partitions must be at least 1, was " + partitions);
     }
     List<String> names = List.of(topics);
-    try (Admin admin =
-        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+    Map<String, Object> config = new java.util.HashMap<>(clientProperties);
+    config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    try (Admin admin = Admin.create(config)) {
       List<NewTopic> newTopics =
           names.stream().map(name -> new NewTopic(name, partitions, (short) 1)).toList();
       for (KafkaFuture<Void> created : admin.createTopics(newTopics).values().values()) {
