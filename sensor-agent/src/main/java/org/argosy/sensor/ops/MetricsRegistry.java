@@ -1,0 +1,96 @@
+package org.argosy.sensor.ops;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.DoubleSupplier;
+import java.util.regex.Pattern;
+
+/**
+ * Metrics read at scrape time from the counters the sensor keeps anyway, written in the Prometheus
+ * text exposition format (version 0.0.4). Nothing is copied on the packet path.
+ */
+public final class MetricsRegistry {
+
+  private static final Pattern NAME = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
+
+  /** Counter or gauge, as Prometheus types them. */
+  public enum Type {
+    COUNTER,
+    GAUGE
+  }
+
+  private record Sample(Map<String, String> labels, DoubleSupplier value) {}
+
+  private record Family(String name, String help, Type type, List<Sample> samples) {}
+
+  private final Map<String, Family> families = new LinkedHashMap<>();
+
+  /** Registers one sample of a metric; several calls with other labels add samples. */
+  public synchronized MetricsRegistry register(
+      String name, String help, Type type, Map<String, String> labels, DoubleSupplier value) {
+    if (!NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException("not a Prometheus metric name: " + name);
+    }
+    Family family =
+        families.computeIfAbsent(name, n -> new Family(n, help, type, new ArrayList<>()));
+    if (family.type() != type) {
+      throw new IllegalArgumentException(name + " registered as " + family.type() + " before");
+    }
+    family.samples().add(new Sample(Map.copyOf(labels), value));
+    return this;
+  }
+
+  public MetricsRegistry counter(String name, String help, DoubleSupplier value) {
+    return register(name, help, Type.COUNTER, Map.of(), value);
+  }
+
+  public MetricsRegistry gauge(String name, String help, DoubleSupplier value) {
+    return register(name, help, Type.GAUGE, Map.of(), value);
+  }
+
+  /** The current values in the text exposition format. */
+  public synchronized String scrape() {
+    StringBuilder out = new StringBuilder();
+    for (Family family : families.values()) {
+      out.append("# HELP ").append(family.name()).append(' ').append(escapeHelp(family.help()));
+      out.append("\n# TYPE ").append(family.name()).append(' ');
+      out.append(family.type().name().toLowerCase(Locale.ROOT)).append('\n');
+      for (Sample sample : family.samples()) {
+        out.append(family.name());
+        if (!sample.labels().isEmpty()) {
+          out.append('{');
+          sample.labels().entrySet().stream()
+              .sorted(Map.Entry.comparingByKey())
+              .forEach(
+                  label ->
+                      out.append(label.getKey())
+                          .append("=\"")
+                          .append(escapeLabel(label.getValue()))
+                          .append("\","));
+          out.setLength(out.length() - 1);
+          out.append('}');
+        }
+        out.append(' ').append(format(sample.value().getAsDouble())).append('\n');
+      }
+    }
+    return out.toString();
+  }
+
+  private static String format(double value) {
+    if (value == Math.rint(value) && Math.abs(value) < 1e15) {
+      return Long.toString((long) value);
+    }
+    return Double.toString(value);
+  }
+
+  private static String escapeHelp(String help) {
+    return help.replace("\\", "\\\\").replace("\n", "\\n");
+  }
+
+  private static String escapeLabel(String value) {
+    return value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+  }
+}
