@@ -28,7 +28,11 @@ public final class DiskSpool implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DiskSpool.class);
   private static final String SUFFIX = ".spool";
   private static final int FRAME_HEADER = 8;
+  private static final int TIMESTAMP = 8;
   private static final int KEY_LENGTH = 2;
+
+  /** Bytes of a frame's body before the key. */
+  private static final int BODY_HEADER = TIMESTAMP + KEY_LENGTH;
 
   /** No record of this project comes near it; a larger length is a torn or corrupt frame. */
   static final int MAX_RECORD_BYTES = 16 << 20;
@@ -128,7 +132,7 @@ public final class DiskSpool implements AutoCloseable {
       return null;
     }
     int length = bytes.getInt(position);
-    if (length < KEY_LENGTH
+    if (length < BODY_HEADER
         || length > MAX_RECORD_BYTES
         || bytes.limit() - position - FRAME_HEADER < length) {
       return null;
@@ -138,16 +142,17 @@ public final class DiskSpool implements AutoCloseable {
     if ((int) crc.getValue() != bytes.getInt(position + 4)) {
       return null;
     }
-    int keyLength = Short.toUnsignedInt(bytes.getShort(position + FRAME_HEADER));
-    if (keyLength > length - KEY_LENGTH) {
+    long timestamp = bytes.getLong(position + FRAME_HEADER);
+    int keyLength = Short.toUnsignedInt(bytes.getShort(position + FRAME_HEADER + TIMESTAMP));
+    if (keyLength > length - BODY_HEADER) {
       return null;
     }
-    int keyStart = position + FRAME_HEADER + KEY_LENGTH;
+    int keyStart = position + FRAME_HEADER + BODY_HEADER;
     byte[] key = new byte[keyLength];
-    byte[] value = new byte[length - KEY_LENGTH - keyLength];
+    byte[] value = new byte[length - BODY_HEADER - keyLength];
     bytes.get(keyStart, key);
     bytes.get(keyStart + keyLength, value);
-    return new SpoolRecord(key, value);
+    return new SpoolRecord(timestamp, key, value);
   }
 
   /**
@@ -156,20 +161,11 @@ public final class DiskSpool implements AutoCloseable {
    * @return false when the spool is full (the record is not stored)
    */
   public synchronized boolean append(SpoolRecord record) {
-    int length = KEY_LENGTH + record.key().length + record.value().length;
+    int length = BODY_HEADER + record.key().length + record.value().length;
     if (totalBytes + FRAME_HEADER + length > maxBytes) {
       return false;
     }
-    ByteBuffer frame = ByteBuffer.allocate(FRAME_HEADER + length);
-    frame
-        .putInt(length)
-        .putInt(0)
-        .putShort((short) record.key().length)
-        .put(record.key())
-        .put(record.value());
-    CRC32C crc = new CRC32C();
-    crc.update(frame.array(), FRAME_HEADER, length);
-    frame.putInt(4, (int) crc.getValue()).flip();
+    ByteBuffer frame = frame(record);
     try {
       if (open == null) {
         openPath = directory.resolve(String.format("%020d%s", nextSegmentNumber++, SUFFIX));
@@ -194,12 +190,16 @@ public final class DiskSpool implements AutoCloseable {
   }
 
   private static ByteBuffer frame(SpoolRecord record) {
-    int length = KEY_LENGTH + record.key().length + record.value().length;
+    int length = BODY_HEADER + record.key().length + record.value().length;
     if (record.key().length > 0xFFFF || length > MAX_RECORD_BYTES) {
       throw new IllegalArgumentException("record of " + length + " bytes is too large to spool");
     }
     ByteBuffer frame = ByteBuffer.allocate(FRAME_HEADER + length);
-    frame.putInt(length).putInt(0).putShort((short) record.key().length);
+    frame
+        .putInt(length)
+        .putInt(0)
+        .putLong(record.timestamp())
+        .putShort((short) record.key().length);
     frame.put(record.key()).put(record.value());
     CRC32C crc = new CRC32C();
     crc.update(frame.array(), FRAME_HEADER, length);

@@ -96,6 +96,7 @@ public final class ReliableKafkaSink implements FlowRecordSink {
   public void send(FlowRecord record, long conversationHash) {
     SpoolRecord item =
         new SpoolRecord(
+            Math.floorDiv(record.getStime(), 1000L),
             ByteBuffer.allocate(Long.BYTES).putLong(conversationHash).array(),
             codec.encode(record));
     counters.accepted.incrementAndGet();
@@ -230,7 +231,9 @@ public final class ReliableKafkaSink implements FlowRecordSink {
       for (SpoolRecord item : pending) {
         try {
           results.add(
-              producer.send(new ProducerRecord<>(topic, null, item.key(), item.value(), headers)));
+              producer.send(
+                  new ProducerRecord<>(
+                      topic, null, item.timestamp(), item.key(), item.value(), headers)));
         } catch (RuntimeException e) {
           // send() gave up waiting for metadata (broker away) or the producer was closed
           results.add(CompletableFuture.failedFuture(e));

@@ -1,4 +1,7 @@
 package org.argosy.sensor.delivery;
 
-/** One Kafka record waiting to be sent: its key and its value bytes, as they will be produced. */
-public record SpoolRecord(byte[] key, byte[] value) {}
+/**
+ * One Kafka record waiting to be sent, as it will be produced: its timestamp (the flow's start,
+ * epoch milliseconds), key and value bytes.
+ */
+public record SpoolRecord(long timestamp, byte[] key, byte[] value) {}

@@ -18,13 +18,19 @@ class DiskSpoolTest {
   @TempDir Path dir;
 
   private static SpoolRecord record(int i) {
-    return new SpoolRecord(new byte[] {(byte) i}, ("value-" + i).getBytes(StandardCharsets.UTF_8));
+    return new SpoolRecord(
+        1_700_000_000_000L + i,
+        new byte[] {(byte) i},
+        ("value-" + i).getBytes(StandardCharsets.UTF_8));
   }
 
   private static List<String> values(DiskSpool spool) {
     List<String> values = new ArrayList<>();
     for (DiskSpool.Segment segment = spool.oldest(); segment != null; segment = spool.oldest()) {
-      segment.records().forEach(r -> values.add(new String(r.value(), StandardCharsets.UTF_8)));
+      for (SpoolRecord r : segment.records()) {
+        assertThat(r.timestamp()).isEqualTo(1_700_000_000_000L + (r.key()[0] & 0xff));
+        values.add(new String(r.value(), StandardCharsets.UTF_8));
+      }
       spool.release(segment);
     }
     return values;

@@ -22,6 +22,8 @@ import org.argosy.avro.FlowRecord;
 import org.argosy.avro.codec.AvroSingleObjectCodec;
 import org.argosy.kafka.embedded.EmbeddedKafka;
 import org.argosy.kafka.embedded.RestartableKafkaBroker;
+import org.argosy.kafka.embedded.ScramUser;
+import org.argosy.sensor.flow.SensorIdentity;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -101,6 +103,50 @@ class ReliableKafkaSinkITCase {
     }
   }
 
+  @Test
+  void deliversWithHeadersToABrokerThatRequiresScram() throws Exception {
+    ScramUser user = new ScramUser("sensor-ams1", "test-secret-2");
+    try (RestartableKafkaBroker broker =
+        EmbeddedKafka.builder().requireScram(user).startRestartable()) {
+      broker.createTopics(3, TOPIC);
+      ReliableKafkaSink sink =
+          KafkaDelivery.builder()
+              .bootstrapServers(broker.bootstrapServers())
+              .topic(TOPIC)
+              .identity(new SensorIdentity("ams1", "sensor-7", "eth0"))
+              .clientProperties(user.clientProperties())
+              .spool(spoolDirectory, 1 << 20, 64 * 1024, FsyncPolicy.SEGMENT)
+              .build();
+      for (int seq = 0; seq < 100; seq++) {
+        sink.send(record(seq), seq);
+      }
+      sink.close();
+      assertThat(sink.counters().sent()).isEqualTo(100);
+
+      Map<String, Object> config = new HashMap<>(broker.clientProperties());
+      config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+      try (KafkaConsumer<byte[], byte[]> consumer =
+          new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        TopicPartition partition = new TopicPartition(TOPIC, 0);
+        consumer.assign(List.of(partition));
+        consumer.seekToBeginning(List.of(partition));
+        ConsumerRecord<byte[], byte[]> first = null;
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (first == null && System.nanoTime() < deadline) {
+          var polled = consumer.poll(Duration.ofMillis(200));
+          first = polled.isEmpty() ? null : polled.iterator().next();
+        }
+        assertThat(first).isNotNull();
+        assertThat(new String(first.headers().lastHeader("site").value())).isEqualTo("ams1");
+        assertThat(new String(first.headers().lastHeader("sensor").value())).isEqualTo("sensor-7");
+        assertThat(first.headers().lastHeader("schema-fingerprint")).isNotNull();
+        FlowRecord decoded = AvroSingleObjectCodec.forClass(FlowRecord.class).decode(first.value());
+        assertThat(first.timestamp()).isEqualTo(Math.floorDiv(decoded.getStime(), 1000L));
+        assertThat(first.key()).hasSize(Long.BYTES);
+      }
+    }
+  }
+
   private ReliableKafkaSink sink(
       String bootstrap, int memoryCapacity, long spoolBytes, Duration drainTimeout) {
     Properties props = new Properties();
@@ -125,8 +171,8 @@ class ReliableKafkaSinkITCase {
         .setSensorId("sensor")
         .setIface("eth0")
         .setSeq(seq)
-        .setStime(seq)
-        .setLtime(seq)
+        .setStime(1_700_000_000_000_000L + seq * 1000)
+        .setLtime(1_700_000_000_000_000L + seq * 1000)
         .setCause(FlowCause.STATUS)
         .setEtherType(0x0800)
         .build();
