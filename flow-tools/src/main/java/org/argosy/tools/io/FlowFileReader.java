@@ -1,0 +1,198 @@
+package org.argosy.tools.io;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.apache.avro.AvroRuntimeException;
+import org.apache.avro.Schema;
+import org.apache.avro.file.Codec;
+import org.apache.avro.file.ContainerCodecs;
+import org.apache.avro.file.DataFileConstants;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.argosy.avro.FlowRecord;
+import org.argosy.tools.io.FlowFiles.FlowFileException;
+
+/**
+ * Reads an Avro object container file of flow records block by block. Avro's own stream reader
+ * takes a file cut short in a block for a clean end; this one checks every block's length and sync
+ * marker, so a truncated or corrupt file is an error that names the file, the block and the byte
+ * offset, after the records of the whole blocks before it have been delivered.
+ */
+final class FlowFileReader {
+
+  private static final int MAX_BLOCK_BYTES = 64 << 20;
+
+  private final String name;
+  private final CountingInput in;
+  private final BinaryDecoder decoder;
+  private long records;
+  private long blocks;
+
+  FlowFileReader(String name, InputStream stream) {
+    this.name = name;
+    this.in = new CountingInput(stream);
+    this.decoder = DecoderFactory.get().directBinaryDecoder(in, null);
+  }
+
+  long records() {
+    return records;
+  }
+
+  void readAll(Consumer<FlowRecord> sink) throws FlowFileException {
+    try {
+      byte[] magic = new byte[DataFileConstants.MAGIC.length];
+      decoder.readFixed(magic);
+      if (!Arrays.equals(magic, DataFileConstants.MAGIC)) {
+        throw damaged("not an Avro container file (no 'Obj' magic)", null);
+      }
+      Map<String, byte[]> metadata = readMetadata();
+      Schema writer = new Schema.Parser().parse(text(metadata, DataFileConstants.SCHEMA));
+      Codec codec = codec(metadata);
+      byte[] sync = new byte[DataFileConstants.SYNC_SIZE];
+      decoder.readFixed(sync);
+      SpecificDatumReader<FlowRecord> datumReader =
+          new SpecificDatumReader<>(writer, FlowRecord.getClassSchema());
+      while (!atEnd()) {
+        long blockOffset = in.count();
+        long count = decoder.readLong();
+        long size = decoder.readLong();
+        if (count < 0 || size < 0 || size > MAX_BLOCK_BYTES) {
+          throw damaged("corrupt block header at byte " + blockOffset, null);
+        }
+        byte[] data = new byte[(int) size];
+        decoder.readFixed(data);
+        byte[] blockSync = new byte[DataFileConstants.SYNC_SIZE];
+        decoder.readFixed(blockSync);
+        if (!Arrays.equals(sync, blockSync)) {
+          throw damaged("block at byte " + blockOffset + " has a wrong sync marker", null);
+        }
+        ByteBuffer plain = codec.decompress(ByteBuffer.wrap(data));
+        BinaryDecoder block =
+            DecoderFactory.get()
+                .binaryDecoder(
+                    plain.array(), plain.arrayOffset() + plain.position(), plain.remaining(), null);
+        for (long i = 0; i < count; i++) {
+          sink.accept(datumReader.read(null, block));
+          records++;
+        }
+        blocks++;
+      }
+    } catch (EOFException e) {
+      throw damaged("cut short at byte " + in.count() + ", in block " + (blocks + 1), e);
+    } catch (IOException | AvroRuntimeException e) {
+      throw damaged(e.getMessage(), e);
+    }
+  }
+
+  private boolean atEnd() throws IOException {
+    return in.peekEnd();
+  }
+
+  private Map<String, byte[]> readMetadata() throws IOException {
+    Map<String, byte[]> metadata = new HashMap<>();
+    for (long entries = decoder.readMapStart(); entries != 0; entries = decoder.mapNext()) {
+      for (long i = 0; i < entries; i++) {
+        String key = decoder.readString();
+        ByteBuffer value = decoder.readBytes(null);
+        byte[] bytes = new byte[value.remaining()];
+        value.get(bytes);
+        metadata.put(key, bytes);
+      }
+    }
+    return metadata;
+  }
+
+  private Codec codec(Map<String, byte[]> metadata) throws FlowFileException {
+    byte[] codecName = metadata.get(DataFileConstants.CODEC);
+    String codec =
+        codecName == null
+            ? DataFileConstants.NULL_CODEC
+            : new String(codecName, StandardCharsets.UTF_8);
+    try {
+      return ContainerCodecs.forName(codec);
+    } catch (AvroRuntimeException e) {
+      throw damaged("unsupported compression codec '" + codec + "'", e);
+    }
+  }
+
+  private String text(Map<String, byte[]> metadata, String key) throws FlowFileException {
+    byte[] value = metadata.get(key);
+    if (value == null) {
+      throw damaged("no " + key + " in the file header", null);
+    }
+    return new String(value, StandardCharsets.UTF_8);
+  }
+
+  private FlowFileException damaged(String what, Throwable cause) {
+    return new FlowFileException(
+        name + ": " + what + " (" + records + " records read before)", cause);
+  }
+
+  /** Counts bytes read and can tell a clean end of input between blocks. */
+  private static final class CountingInput extends InputStream {
+    private final InputStream in;
+    private long count;
+    private int peeked = -2;
+
+    CountingInput(InputStream in) {
+      this.in = in;
+    }
+
+    long count() {
+      return count;
+    }
+
+    boolean peekEnd() throws IOException {
+      if (peeked == -2) {
+        peeked = in.read();
+      }
+      return peeked < 0;
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b;
+      if (peeked != -2) {
+        b = peeked;
+        peeked = -2;
+      } else {
+        b = in.read();
+      }
+      if (b >= 0) {
+        count++;
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length) throws IOException {
+      if (length == 0) {
+        return 0;
+      }
+      if (peeked != -2) {
+        if (peeked < 0) {
+          return -1;
+        }
+        buffer[offset] = (byte) peeked;
+        peeked = -2;
+        count++;
+        int more = Math.max(0, in.read(buffer, offset + 1, length - 1));
+        count += more;
+        return 1 + more;
+      }
+      int n = in.read(buffer, offset, length);
+      if (n > 0) {
+        count += n;
+      }
+      return n;
+    }
+  }
+}

@@ -1,0 +1,75 @@
+package org.argosy.tools.io;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.argosy.avro.FlowRecord;
+
+/**
+ * Reads flow files: Avro object container files of {@link FlowRecord}, as {@code argosy sensor -w}
+ * and {@code racluster -w} write them, from paths, directories or standard input ({@code -}). The
+ * schema in each file's header is resolved against the current one, so older files stay readable.
+ */
+public final class FlowFiles {
+
+  /** A flow file that cannot be read to its end; the message names the file and record. */
+  public static final class FlowFileException extends Exception {
+    FlowFileException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  private FlowFiles() {}
+
+  /** The files under {@code directory}, recursively, in name order. */
+  public static List<Path> under(Path directory) throws IOException {
+    try (Stream<Path> walk = Files.walk(directory)) {
+      return walk.filter(Files::isRegularFile).sorted().toList();
+    }
+  }
+
+  /**
+   * Hands every record of {@code source} ("-" is standard input) to {@code sink}, in file order.
+   *
+   * @return the number of records read
+   * @throws FlowFileException when the input is not a flow file or is cut short; records before the
+   *     damage have been handed over
+   */
+  public static long read(String source, Consumer<FlowRecord> sink) throws FlowFileException {
+    try (InputStream in =
+        source.equals("-")
+            ? new BufferedInputStream(System.in)
+            : new BufferedInputStream(Files.newInputStream(Path.of(source)))) {
+      return read(source, in, sink);
+    } catch (IOException e) {
+      throw new FlowFileException("cannot read " + source + ": " + e.getMessage(), e);
+    }
+  }
+
+  static long read(String name, InputStream in, Consumer<FlowRecord> sink)
+      throws FlowFileException {
+    FlowFileReader reader = new FlowFileReader(name, in);
+    reader.readAll(sink);
+    return reader.records();
+  }
+
+  /** Expands -r and -R arguments into sources, in the order given. */
+  public static List<String> sources(List<String> files, List<Path> directories) {
+    List<String> sources = new ArrayList<>(files);
+    for (Path directory : directories) {
+      try {
+        under(directory).forEach(path -> sources.add(path.toString()));
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot list " + directory, e);
+      }
+    }
+    return sources;
+  }
+}
