@@ -21,7 +21,7 @@ public final class FlowFiles {
 
   /** A flow file that cannot be read to its end; the message names the file and record. */
   public static final class FlowFileException extends Exception {
-    FlowFileException(String message, Throwable cause) {
+    public FlowFileException(String message, Throwable cause) {
       super(message, cause);
     }
   }
@@ -55,8 +55,8 @@ public final class FlowFiles {
 
   static long read(String name, InputStream in, Consumer<FlowRecord> sink)
       throws FlowFileException {
-    FlowFileReader reader = new FlowFileReader(name, in);
-    reader.readAll(sink);
+    ContainerFileReader reader = new ContainerFileReader(name, in);
+    reader.readAll(FlowRecord.class, sink);
     return reader.records();
   }
 

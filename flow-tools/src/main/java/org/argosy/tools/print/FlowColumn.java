@@ -19,17 +19,17 @@ import org.argosy.query.ProtocolNames;
  * The columns {@code ra -s} can print, by their Argus field names, with Argus's titles and widths.
  * Times are UTC; without {@code -n} well-known ports print as service names.
  */
-public enum FlowColumn {
+public enum FlowColumn implements Column {
   STIME("stime", "StartTime", 15, false, (r, n) -> time(r.getStime())),
   LTIME("ltime", "LastTime", 15, false, (r, n) -> time(r.getLtime())),
   DUR("dur", "Dur", 10, true, (r, n) -> seconds(r.getLtime() - r.getStime())),
   FLGS("flgs", "Flgs", 5, false, (r, n) -> FlowFlag.format(r.getFlags())),
   PROTO("proto", "Proto", 5, false, (r, n) -> proto(r)),
   SADDR("saddr", "SrcAddr", 15, true, (r, n) -> address(r, true)),
-  SPORT("sport", "Sport", 6, false, (r, n) -> port(r, true, n)),
+  SPORT("sport", "Sport", 12, false, (r, n) -> port(r, true, n)),
   DIR("dir", "Dir", 5, false, (r, n) -> r.getDirection()),
   DADDR("daddr", "DstAddr", 15, true, (r, n) -> address(r, false)),
-  DPORT("dport", "Dport", 6, false, (r, n) -> port(r, false, n)),
+  DPORT("dport", "Dport", 12, false, (r, n) -> port(r, false, n)),
   SPKTS("spkts", "SrcPkts", 8, true, (r, n) -> Long.toString(r.getSpkts())),
   DPKTS("dpkts", "DstPkts", 8, true, (r, n) -> Long.toString(r.getDpkts())),
   PKTS("pkts", "TotPkts", 8, true, (r, n) -> Long.toString(r.getSpkts() + r.getDpkts())),
@@ -92,23 +92,27 @@ public enum FlowColumn {
     this.reader = reader;
   }
 
+  @Override
   public String argusName() {
     return argusName;
   }
 
+  @Override
   public String title() {
     return title;
   }
 
+  @Override
   public int width() {
     return width;
   }
 
+  @Override
   public boolean rightAligned() {
     return rightAligned;
   }
 
-  /** Whether the text is a number (JSON prints it unquoted). */
+  @Override
   public boolean numeric() {
     return rightAligned && this != SADDR && this != DADDR;
   }

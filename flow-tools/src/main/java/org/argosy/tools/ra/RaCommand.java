@@ -1,21 +1,18 @@
 package org.argosy.tools.ra;
 
-import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import org.argosy.avro.FlowRecord;
-import org.argosy.query.InvalidQueryException;
 import org.argosy.query.filter.FlowFilter;
-import org.argosy.tools.io.FlowFiles;
+import org.argosy.tools.cli.ArgusArguments;
+import org.argosy.tools.cli.InputOptions;
+import org.argosy.tools.cli.OutputOptions;
 import org.argosy.tools.io.FlowFiles.FlowFileException;
 import org.argosy.tools.io.TopicSource;
 import org.argosy.tools.print.FlowColumn;
-import org.argosy.tools.print.FlowPrinter;
+import org.argosy.tools.print.TablePrinter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -39,46 +36,18 @@ public final class RaCommand implements Callable<Integer> {
 
   @CommandLine.Spec private CommandLine.Model.CommandSpec spec;
 
-  @Option(
-      names = "-r",
-      paramLabel = "FILE",
-      description = "Flow file to read ('-' reads standard input); repeatable.")
-  private List<String> files = new ArrayList<>();
+  @CommandLine.Mixin private InputOptions input;
 
-  @Option(
-      names = "-R",
-      paramLabel = "DIR",
-      description = "Read every flow file under DIR; repeatable.")
-  private List<Path> directories = new ArrayList<>();
-
-  @Option(
-      names = "-S",
-      paramLabel = "kafka://HOST:PORT/TOPIC",
-      description = "Read a Kafka topic from its beginning.")
-  private String topic;
-
-  @Option(names = "--follow", description = "With -S: keep printing new records until interrupted.")
-  private boolean follow;
+  @CommandLine.Mixin private OutputOptions output;
 
   @Option(
       names = "-s",
       arity = "1..*",
       paramLabel = "FIELD",
       description =
-          "Columns to print, in order (default: stime flgs proto saddr sport dir daddr dport pkts bytes state).")
+          "Columns to print, in order (default: stime flgs proto saddr sport dir daddr dport pkts"
+              + " bytes state).")
   private List<String> fields;
-
-  @Option(names = "-n", description = "Print port numbers, not service names.")
-  private boolean numeric;
-
-  @Option(
-      names = "-c",
-      paramLabel = "CHAR",
-      description = "Print CSV with this delimiter, e.g. -c ,")
-  private Character delimiter;
-
-  @Option(names = "--json", description = "Print JSON Lines, one object per record.")
-  private boolean json;
 
   @Option(names = "-N", paramLabel = "COUNT", description = "Print only the first COUNT records.")
   private Long limit;
@@ -97,62 +66,39 @@ public final class RaCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (files.isEmpty() && directories.isEmpty() && topic == null) {
-      throw usage("name an input: -r FILE, -R DIR or -S kafka://HOST:PORT/TOPIC");
-    }
-    if (follow && topic == null) {
-      throw usage("--follow needs -S");
-    }
-    if (json && delimiter != null) {
-      throw usage("choose one of -c and --json");
+    String problem = input.problem() != null ? input.problem() : output.problem();
+    if (problem != null) {
+      throw usage(problem);
     }
     if (limit != null && limit < 1) {
       throw usage("-N must be at least 1");
-    }
-    for (Path directory : directories) {
-      if (!Files.isDirectory(directory)) {
-        throw usage("-R " + directory + " is not a directory");
-      }
     }
     FlowFilter filter;
     List<FlowColumn> columns;
     TopicSource source;
     try {
-      filter = FlowFilter.parse(filterText());
-      columns = fields == null ? FlowColumn.DEFAULT : FlowColumn.parse(fields);
-      source = topic == null ? null : TopicSource.parse(topic);
-    } catch (InvalidQueryException e) {
+      ArgusArguments.Split split = ArgusArguments.split(fields, filterWords);
+      filter = FlowFilter.parse(split.filter());
+      columns = split.option() == null ? FlowColumn.DEFAULT : FlowColumn.parse(split.option());
+      source = input.topicSource();
+    } catch (IllegalArgumentException e) {
       throw usage(e.getMessage());
     }
 
-    PrintWriter out = spec.commandLine().getOut();
-    FlowPrinter printer =
-        new FlowPrinter(
-            out,
-            columns,
-            json
-                ? FlowPrinter.Format.JSON
-                : delimiter != null ? FlowPrinter.Format.CSV : FlowPrinter.Format.TEXT,
-            delimiter == null ? ',' : delimiter,
-            numeric);
+    TablePrinter printer = output.printer(spec.commandLine().getOut(), columns);
     printer.header();
     long[] printed = {0};
     Consumer<FlowRecord> print =
         record -> {
           if (filter.matches(record)) {
-            printer.print(record);
+            printer.print(columns.stream().map(c -> c.valueOf(record, output.numeric())).toList());
             if (limit != null && ++printed[0] >= limit) {
               throw new LimitReached();
             }
           }
         };
     try {
-      for (String file : FlowFiles.sources(files, directories)) {
-        FlowFiles.read(file, print);
-      }
-      if (source != null) {
-        source.read(follow, Map.of(), print);
-      }
+      input.readAll(source, print);
     } catch (LimitReached enough) {
       // -N reached
     } catch (FlowFileException e) {
@@ -163,26 +109,6 @@ public final class RaCommand implements Callable<Integer> {
       printer.flush();
     }
     return 0;
-  }
-
-  /**
-   * Argus puts the filter after a lone "-"; everything after it is the filter. A "-s" list swallows
-   * the words that follow it, the "-" included, so the filter is split off there too.
-   */
-  private String filterText() {
-    List<String> words = filterWords;
-    if (fields != null && fields.contains("-")) {
-      int dash = fields.indexOf("-");
-      words = new ArrayList<>(fields.subList(dash, fields.size()));
-      words.addAll(filterWords);
-      fields = fields.subList(0, dash);
-    }
-    if (!words.isEmpty() && words.get(0).equals("-")) {
-      words = words.subList(1, words.size());
-    } else if (!words.isEmpty()) {
-      throw usage("unexpected '" + words.get(0) + "': put a filter after a lone '-', e.g. - tcp");
-    }
-    return String.join(" ", words);
   }
 
   private CommandLine.ParameterException usage(String message) {

@@ -8,10 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import org.argosy.sensor.Sensor;
-import org.argosy.sensor.flow.FlowTableConfig;
-import org.argosy.sensor.flow.SensorIdentity;
-import org.argosy.sensor.publish.AvroFileFlowRecordSink;
+import org.argosy.tools.DemoFlows;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,15 +25,7 @@ class RaCommandTest {
 
   @BeforeAll
   static void writeFlowFile() throws Exception {
-    Path root = Path.of(System.getProperty("argosy.project.root", "..")).toAbsolutePath();
-    flows = dir.resolve("demo.avro");
-    try (AvroFileFlowRecordSink sink = new AvroFileFlowRecordSink(flows)) {
-      Sensor sensor =
-          new Sensor(
-              FlowTableConfig.withStatusInterval(5), new SensorIdentity("lab", "s1", "demo"), sink);
-      sensor.readFile(root.resolve("samples/demo.pcap"));
-      sensor.finish();
-    }
+    flows = DemoFlows.write(dir);
   }
 
   private int ra(String... args) {

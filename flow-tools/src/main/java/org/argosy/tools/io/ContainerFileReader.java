@@ -16,37 +16,35 @@ import org.apache.avro.file.ContainerCodecs;
 import org.apache.avro.file.DataFileConstants;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
-import org.argosy.avro.FlowRecord;
+import org.apache.avro.specific.SpecificRecord;
 import org.argosy.tools.io.FlowFiles.FlowFileException;
 
 /**
- * Reads an Avro object container file of flow records block by block. Avro's own stream reader
- * takes a file cut short in a block for a clean end; this one checks every block's length and sync
- * marker, so a truncated or corrupt file is an error that names the file, the block and the byte
- * offset, after the records of the whole blocks before it have been delivered.
+ * Reads an Avro object container file of flow records or aggregates block by block. Avro's own
+ * stream reader takes a file cut short in a block for a clean end; this one checks every block's
+ * length and sync marker, so a truncated or corrupt file is an error that names the file, the block
+ * and the byte offset, after the records of the whole blocks before it have been delivered.
  */
-final class FlowFileReader {
+public final class ContainerFileReader {
 
   private static final int MAX_BLOCK_BYTES = 64 << 20;
 
   private final String name;
   private final CountingInput in;
   private final BinaryDecoder decoder;
+  private final Schema writer;
+  private final Codec codec;
+  private final byte[] sync = new byte[DataFileConstants.SYNC_SIZE];
   private long records;
   private long blocks;
 
-  FlowFileReader(String name, InputStream stream) {
+  /** Reads the file's header: what it holds and how its blocks are compressed. */
+  public ContainerFileReader(String name, InputStream stream) throws FlowFileException {
     this.name = name;
     this.in = new CountingInput(stream);
     this.decoder = DecoderFactory.get().directBinaryDecoder(in, null);
-  }
-
-  long records() {
-    return records;
-  }
-
-  void readAll(Consumer<FlowRecord> sink) throws FlowFileException {
     try {
       byte[] magic = new byte[DataFileConstants.MAGIC.length];
       decoder.readFixed(magic);
@@ -54,13 +52,37 @@ final class FlowFileReader {
         throw damaged("not an Avro container file (no 'Obj' magic)", null);
       }
       Map<String, byte[]> metadata = readMetadata();
-      Schema writer = new Schema.Parser().parse(text(metadata, DataFileConstants.SCHEMA));
-      Codec codec = codec(metadata);
-      byte[] sync = new byte[DataFileConstants.SYNC_SIZE];
+      this.writer = new Schema.Parser().parse(text(metadata, DataFileConstants.SCHEMA));
+      this.codec = codec(metadata);
       decoder.readFixed(sync);
-      SpecificDatumReader<FlowRecord> datumReader =
-          new SpecificDatumReader<>(writer, FlowRecord.getClassSchema());
-      while (!atEnd()) {
+    } catch (IOException | AvroRuntimeException e) {
+      throw damaged("unreadable header: " + e.getMessage(), e);
+    }
+  }
+
+  /** The name of the record type the file holds, e.g. FlowRecord or FlowAggregate. */
+  public String recordType() {
+    return writer.getName();
+  }
+
+  public long records() {
+    return records;
+  }
+
+  /**
+   * Hands every record to {@code sink} as {@code type}, resolving the file's schema version.
+   *
+   * @throws FlowFileException when the file holds another record type, or is cut short or corrupt
+   */
+  public <T extends SpecificRecord> void readAll(Class<T> type, Consumer<T> sink)
+      throws FlowFileException {
+    Schema reader = SpecificData.get().getSchema(type);
+    if (!reader.getName().equals(writer.getName())) {
+      throw damaged("holds " + writer.getName() + " records, not " + reader.getName(), null);
+    }
+    try {
+      SpecificDatumReader<T> datumReader = new SpecificDatumReader<>(writer, reader);
+      while (!in.peekEnd()) {
         long blockOffset = in.count();
         long count = decoder.readLong();
         long size = decoder.readLong();
@@ -90,10 +112,6 @@ final class FlowFileReader {
     } catch (IOException | AvroRuntimeException e) {
       throw damaged(e.getMessage(), e);
     }
-  }
-
-  private boolean atEnd() throws IOException {
-    return in.peekEnd();
   }
 
   private Map<String, byte[]> readMetadata() throws IOException {

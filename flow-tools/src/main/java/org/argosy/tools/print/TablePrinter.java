@@ -2,13 +2,12 @@ package org.argosy.tools.print;
 
 import java.io.PrintWriter;
 import java.util.List;
-import org.argosy.avro.FlowRecord;
 
 /**
- * Prints flow records one line each in the chosen columns: aligned text as Argus prints it, CSV
- * with a delimiter ({@code -c ,}), or JSON Lines ({@code --json}).
+ * Prints rows one line each in the chosen columns: aligned text as Argus prints it, CSV with a
+ * delimiter ({@code -c ,}), or JSON Lines ({@code --json}).
  */
-public final class FlowPrinter {
+public final class TablePrinter {
 
   /** The output format. */
   public enum Format {
@@ -18,17 +17,15 @@ public final class FlowPrinter {
   }
 
   private final PrintWriter out;
-  private final List<FlowColumn> columns;
+  private final List<? extends Column> columns;
   private final Format format;
   private final char delimiter;
-  private final boolean numeric;
 
   /**
    * @param delimiter the CSV delimiter (ignored for other formats)
-   * @param numeric ra's -n: ports as numbers rather than service names
    */
-  public FlowPrinter(
-      PrintWriter out, List<FlowColumn> columns, Format format, char delimiter, boolean numeric) {
+  public TablePrinter(
+      PrintWriter out, List<? extends Column> columns, Format format, char delimiter) {
     if (columns.isEmpty()) {
       throw new IllegalArgumentException("no columns to print");
     }
@@ -36,13 +33,12 @@ public final class FlowPrinter {
     this.columns = List.copyOf(columns);
     this.format = format;
     this.delimiter = delimiter;
-    this.numeric = numeric;
   }
 
   /** The title line; JSON Lines has none. */
   public void header() {
     switch (format) {
-      case TEXT -> line(columns.stream().map(FlowColumn::title).toList());
+      case TEXT -> line(columns.stream().map(Column::title).map(String::valueOf).toList());
       case CSV ->
           out.println(
               String.join(
@@ -51,8 +47,8 @@ public final class FlowPrinter {
     }
   }
 
-  public void print(FlowRecord record) {
-    List<String> values = columns.stream().map(c -> c.valueOf(record, numeric)).toList();
+  /** One row: a value per column, in column order. */
+  public void print(List<String> values) {
     switch (format) {
       case TEXT -> line(values);
       case CSV ->
@@ -69,7 +65,7 @@ public final class FlowPrinter {
   private void line(List<String> values) {
     StringBuilder text = new StringBuilder();
     for (int i = 0; i < columns.size(); i++) {
-      FlowColumn column = columns.get(i);
+      Column column = columns.get(i);
       String value = values.get(i);
       String pad = " ".repeat(Math.max(0, column.width() - value.length()));
       text.append(i == 0 ? "" : " ").append(column.rightAligned() ? pad + value : value + pad);
@@ -88,7 +84,7 @@ public final class FlowPrinter {
   private String json(List<String> values) {
     StringBuilder text = new StringBuilder("{");
     for (int i = 0; i < columns.size(); i++) {
-      FlowColumn column = columns.get(i);
+      Column column = columns.get(i);
       String value = values.get(i).strip();
       text.append(i == 0 ? "" : ",").append('"').append(column.argusName()).append("\":");
       if (column.numeric() && !value.isEmpty()) {

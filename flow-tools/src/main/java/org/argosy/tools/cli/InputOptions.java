@@ -1,0 +1,69 @@
+package org.argosy.tools.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.argosy.avro.FlowRecord;
+import org.argosy.tools.io.FlowFiles;
+import org.argosy.tools.io.FlowFiles.FlowFileException;
+import org.argosy.tools.io.TopicSource;
+import picocli.CommandLine.Option;
+
+/** Where ra-style commands read flow records: files (-r), directories (-R) or a topic (-S). */
+public final class InputOptions {
+
+  @Option(
+      names = "-r",
+      paramLabel = "FILE",
+      description = "Flow file to read ('-' reads standard input); repeatable.")
+  List<String> files = new ArrayList<>();
+
+  @Option(
+      names = "-R",
+      paramLabel = "DIR",
+      description = "Read every flow file under DIR; repeatable.")
+  List<Path> directories = new ArrayList<>();
+
+  @Option(
+      names = "-S",
+      paramLabel = "kafka://HOST:PORT/TOPIC",
+      description = "Read a Kafka topic from its beginning.")
+  String topic;
+
+  @Option(names = "--follow", description = "With -S: keep reading new records until interrupted.")
+  boolean follow;
+
+  /** What is wrong with the options, or null. */
+  public String problem() {
+    if (files.isEmpty() && directories.isEmpty() && topic == null) {
+      return "name an input: -r FILE, -R DIR or -S kafka://HOST:PORT/TOPIC";
+    }
+    if (follow && topic == null) {
+      return "--follow needs -S";
+    }
+    for (Path directory : directories) {
+      if (!Files.isDirectory(directory)) {
+        return "-R " + directory + " is not a directory";
+      }
+    }
+    return null;
+  }
+
+  /** Parses -S; an InvalidQueryException names a malformed address. */
+  public TopicSource topicSource() {
+    return topic == null ? null : TopicSource.parse(topic);
+  }
+
+  /** Reads every input in order into {@code sink}. */
+  public void readAll(TopicSource source, Consumer<FlowRecord> sink) throws FlowFileException {
+    for (String file : FlowFiles.sources(files, directories)) {
+      FlowFiles.read(file, sink);
+    }
+    if (source != null) {
+      source.read(follow, Map.of(), sink);
+    }
+  }
+}
