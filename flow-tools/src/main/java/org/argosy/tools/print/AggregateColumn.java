@@ -101,7 +101,8 @@ public final class AggregateColumn implements Column {
     return "";
   }
 
-  private String display(KeyField field) {
+  /** A key field value as people read it: protocol names, and service names unless -n. */
+  public String display(KeyField field) {
     String value = field.getValue();
     if (value.isEmpty()) {
       return value;
