@@ -2,6 +2,7 @@ package org.argosy.tools.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -36,13 +37,19 @@ public final class InputOptions {
   @Option(names = "--follow", description = "With -S: keep reading new records until interrupted.")
   boolean follow;
 
+  @Option(
+      names = "--since",
+      paramLabel = "TIME",
+      description = "With -S: start at records from this UTC time on, e.g. 2026-11-29T08:00:00Z.")
+  Instant since;
+
   /** What is wrong with the options, or null. */
   public String problem() {
     if (files.isEmpty() && directories.isEmpty() && topic == null) {
       return "name an input: -r FILE, -R DIR or -S kafka://HOST:PORT/TOPIC";
     }
-    if (follow && topic == null) {
-      return "--follow needs -S";
+    if ((follow || since != null) && topic == null) {
+      return "--follow and --since need -S";
     }
     for (Path directory : directories) {
       if (!Files.isDirectory(directory)) {
@@ -63,7 +70,7 @@ public final class InputOptions {
       FlowFiles.read(file, sink);
     }
     if (source != null) {
-      source.read(follow, Map.of(), sink);
+      source.read(follow, since, Map.of(), sink);
     }
   }
 }

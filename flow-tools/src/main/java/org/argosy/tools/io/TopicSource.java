@@ -1,6 +1,8 @@
 package org.argosy.tools.io;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -63,6 +65,18 @@ public final class TopicSource {
    */
   public long read(
       boolean follow, Map<String, String> clientProperties, Consumer<FlowRecord> sink) {
+    return read(follow, null, clientProperties, sink);
+  }
+
+  /**
+   * As above, starting at the first record whose Kafka timestamp (the flow's start, as the sensor
+   * produces it) is at or after {@code since}; null reads from the beginning.
+   */
+  public long read(
+      boolean follow,
+      Instant since,
+      Map<String, String> clientProperties,
+      Consumer<FlowRecord> sink) {
     Properties props = new Properties();
     props.putAll(clientProperties);
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -80,6 +94,20 @@ public final class TopicSource {
           infos.stream().map(info -> new TopicPartition(topic, info.partition())).toList();
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
+      if (since != null) {
+        Map<TopicPartition, Long> times = new HashMap<>();
+        partitions.forEach(p -> times.put(p, since.toEpochMilli()));
+        consumer
+            .offsetsForTimes(times)
+            .forEach(
+                (partition, found) -> {
+                  if (found == null) {
+                    consumer.seekToEnd(List.of(partition)); // nothing that recent yet
+                  } else {
+                    consumer.seek(partition, found.offset());
+                  }
+                });
+      }
       Map<TopicPartition, Long> end = follow ? Map.of() : consumer.endOffsets(partitions);
       while (!Thread.currentThread().isInterrupted()
           && (follow || partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)))) {
