@@ -52,6 +52,10 @@ public final class TopicSource {
     return topic;
   }
 
+  public String bootstrapServers() {
+    return bootstrapServers;
+  }
+
   /** Records that were not readable flow records. */
   public long skipped() {
     return skipped;

@@ -3,12 +3,16 @@ package org.argosy.tools.ratop;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.argosy.avro.FlowAggregate;
+import org.argosy.avro.KeyField;
+import org.argosy.avro.TopNRanking;
 import org.argosy.query.ClusterKeySpec;
 import org.argosy.query.RankingOrder;
 import org.argosy.query.filter.FlowFilter;
@@ -79,6 +83,17 @@ public final class RatopCommand implements Callable<Integer> {
   @Option(names = "-n", description = "Port numbers, not service names.")
   private boolean numeric;
 
+  @Option(
+      names = "--rankings",
+      description = "Show the newest ranking from a rankings topic (-S .../flow-topn) instead.")
+  private boolean rankings;
+
+  @Option(
+      names = "--report",
+      paramLabel = "NAME",
+      description = "With --rankings: the report to show (default: the first one seen).")
+  private String report;
+
   @Parameters(paramLabel = "- FILTER", description = "A filter after a lone '-'.")
   private List<String> filterWords = new ArrayList<>();
 
@@ -104,17 +119,29 @@ public final class RatopCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw usage(e.getMessage());
     }
+    if (rankings && source == null) {
+      throw usage("--rankings needs -S kafka://HOST:PORT/TOPIC of a rankings topic");
+    }
     // Records from files are history: nothing about them idles while the table is shown.
     long idleNanos = source == null ? Long.MAX_VALUE : TimeUnit.SECONDS.toNanos(idleSeconds);
     LiveCache cache = new LiveCache(keySpec, idleNanos);
     String[] failure = {null};
+    RankingFeed feed =
+        rankings ? new RankingFeed(source.bootstrapServers(), source.topic(), report) : null;
+    // On a terminal the table follows the topic; into a pipe it is printed once.
+    Terminal terminal = Terminal.enterRawMode();
+    boolean live = terminal != null;
     Thread reader =
         new Thread(
             () -> {
               try {
+                if (feed != null) {
+                  feed.follow();
+                  return;
+                }
                 input.readAll(null, r -> add(cache, filter, r));
                 if (source != null) {
-                  source.read(true, Map.of(), r -> add(cache, filter, r));
+                  source.read(live, Map.of(), r -> add(cache, filter, r));
                 }
               } catch (FlowFileException | RuntimeException e) {
                 failure[0] = e.getMessage();
@@ -124,11 +151,17 @@ public final class RatopCommand implements Callable<Integer> {
     reader.setDaemon(true);
     reader.start();
 
-    Terminal terminal = Terminal.enterRawMode();
-    if (terminal == null) {
-      // no terminal (a pipe): one table once the files are read
-      reader.join();
-      print(cache, keySpec, failure[0], false);
+    if (!live) {
+      if (feed != null) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (feed.latest() == null && System.nanoTime() < deadline && reader.isAlive()) {
+          Thread.sleep(100);
+        }
+        reader.interrupt();
+      } else {
+        reader.join();
+      }
+      print(view(cache, keySpec, feed), failure[0], false);
       return failure[0] == null ? 0 : 1;
     }
     Thread keyboard = new Thread(this::readKeys, "ratop-keys");
@@ -136,7 +169,7 @@ public final class RatopCommand implements Callable<Integer> {
     keyboard.start();
     try {
       while (!quit) {
-        print(cache, keySpec, failure[0], true);
+        print(view(cache, keySpec, feed), failure[0], true);
         synchronized (this) {
           wait(1000);
         }
@@ -184,40 +217,70 @@ public final class RatopCommand implements Callable<Integer> {
     }
   }
 
-  private void print(LiveCache cache, ClusterKeySpec keySpec, String failure, boolean live) {
-    List<String> names = new ArrayList<>(List.of("rank"));
+  /** What one screen shows: a title and rows of aggregates with these key fields. */
+  private record View(String title, List<String> keyNames, List<FlowAggregate> rows) {}
+
+  private View view(LiveCache cache, ClusterKeySpec keySpec, RankingFeed feed) {
+    RankingOrder order = RankingOrder.parse(List.of(sort, "bytes"));
+    if (feed == null) {
+      List<FlowAggregate> top = cache.top(rows, order, System.nanoTime());
+      return new View(
+          String.format(
+              "key: %s  sorted by %s  top %d of %d  (%d records)",
+              keySpec, sort, top.size(), cache.size(), cache.records()),
+          keySpec.fieldNames(),
+          top);
+    }
+    TopNRanking ranking = feed.latest();
+    if (ranking == null) {
+      return new View("waiting for the first ranking ...", List.of(), List.of());
+    }
+    List<FlowAggregate> sorted = new ArrayList<>(ranking.getRows());
+    sorted.sort(order);
+    List<FlowAggregate> top = sorted.subList(0, Math.min(rows, sorted.size()));
+    List<String> keyNames =
+        sorted.isEmpty()
+            ? List.of()
+            : sorted.get(0).getKey().stream().map(KeyField::getName).toList();
+    return new View(
+        String.format(
+            "report %s  window %s .. %s  sorted by %s  top %d of %d keys",
+            ranking.getReport(),
+            Instant.EPOCH.plus(ranking.getWindowStart(), ChronoUnit.MICROS),
+            Instant.EPOCH.plus(ranking.getWindowEnd(), ChronoUnit.MICROS),
+            sort,
+            top.size(),
+            ranking.getKeyCount()),
+        keyNames,
+        top);
+  }
+
+  private void print(View view, String failure, boolean live) {
     List<AggregateColumn> columns = new ArrayList<>();
-    for (String name : keySpec.fieldNames()) {
-      columns.add(AggregateColumn.of(name, keySpec.fieldNames(), numeric));
+    for (String name : view.keyNames()) {
+      columns.add(AggregateColumn.of(name, view.keyNames(), numeric));
     }
     for (String metric : List.of("stime", "trans", "pkts", "bytes", "load")) {
-      columns.add(AggregateColumn.of(metric, keySpec.fieldNames(), numeric));
+      columns.add(AggregateColumn.of(metric, view.keyNames(), numeric));
     }
-    List<FlowAggregate> top =
-        cache.top(rows, RankingOrder.parse(List.of(sort, "bytes")), System.nanoTime());
     StringWriter table = new StringWriter();
     TablePrinter printer =
         new TablePrinter(new PrintWriter(table), columns, TablePrinter.Format.TEXT, ',');
     printer.header();
-    for (FlowAggregate row : top) {
+    for (FlowAggregate row : view.rows()) {
       printer.print(columns.stream().map(c -> c.valueOf(row)).toList());
     }
     printer.flush();
     StringBuilder screen = new StringBuilder(live ? CLEAR_SCREEN : "");
-    screen.append(
-        String.format(
-            "argosy ratop  key: %s  sorted by %s  top %d of %d  (%d records)%s%n",
-            keySpec,
-            sort,
-            top.size(),
-            cache.size(),
-            cache.records(),
-            live ? "   keys: b p l sort, + - rows, q quit" : ""));
+    screen.append("argosy ratop  ").append(view.title());
+    screen
+        .append(live ? "   keys: b p l sort, + - rows, q quit" : "")
+        .append(System.lineSeparator());
     if (failure != null) {
       screen.append("input failed: ").append(failure).append(System.lineSeparator());
     }
     List<String> lines = table.toString().lines().toList();
-    screen.append(String.format("%4s  %s%n", names.get(0), lines.get(0)));
+    screen.append(String.format("%4s  %s%n", "rank", lines.get(0)));
     for (int i = 1; i < lines.size(); i++) {
       screen.append(String.format("%4d  %s%n", i, lines.get(i)));
     }

@@ -1,0 +1,76 @@
+package org.argosy.tools.ratop;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.argosy.avro.TopNRanking;
+import org.argosy.avro.codec.AvroSingleObjectCodec;
+import org.argosy.avro.codec.RecordDecodingException;
+
+/**
+ * Follows a rankings topic ({@code flow-topn}) and keeps the newest window's ranking of one report
+ * (the first report seen when none is named).
+ */
+final class RankingFeed {
+
+  private final String bootstrapServers;
+  private final String topic;
+  private final AtomicReference<String> report;
+  private final AtomicReference<TopNRanking> latest = new AtomicReference<>();
+
+  RankingFeed(String bootstrapServers, String topic, String report) {
+    this.bootstrapServers = bootstrapServers;
+    this.topic = topic;
+    this.report = new AtomicReference<>(report);
+  }
+
+  TopNRanking latest() {
+    return latest.get();
+  }
+
+  /** Reads until the thread is interrupted. */
+  void follow() {
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    AvroSingleObjectCodec<TopNRanking> codec = AvroSingleObjectCodec.forClass(TopNRanking.class);
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+              .map(info -> new TopicPartition(topic, info.partition()))
+              .toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      while (!Thread.currentThread().isInterrupted()) {
+        for (ConsumerRecord<byte[], byte[]> message : consumer.poll(Duration.ofMillis(500))) {
+          try {
+            offer(codec.decode(message.value()));
+          } catch (RecordDecodingException notARanking) {
+            // another producer's record on the topic: not ours to show
+          }
+        }
+      }
+    } catch (org.apache.kafka.common.errors.InterruptException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void offer(TopNRanking ranking) {
+    report.compareAndSet(null, ranking.getReport());
+    if (!ranking.getReport().equals(report.get())) {
+      return;
+    }
+    latest.accumulateAndGet(
+        ranking,
+        (current, next) ->
+            current == null || next.getWindowStart() >= current.getWindowStart() ? next : current);
+  }
+}
