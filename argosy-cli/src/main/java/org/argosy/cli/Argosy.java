@@ -1,6 +1,13 @@
 package org.argosy.cli;
 
 import org.argosy.cli.demo.DemoCommand;
+import org.argosy.cli.jobs.JobsCommand;
+import org.argosy.cli.sensor.SensorCommand;
+import org.argosy.tools.ra.RaCommand;
+import org.argosy.tools.racluster.RaclusterCommand;
+import org.argosy.tools.ragraph.RagraphCommand;
+import org.argosy.tools.rasort.RasortCommand;
+import org.argosy.tools.ratop.RatopCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -13,7 +20,17 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = ArgosyVersion.class,
     description = "Argus-grade network flow monitoring on Kafka and Flink.",
-    subcommands = {DemoCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      DemoCommand.class,
+      JobsCommand.class,
+      RaCommand.class,
+      RaclusterCommand.class,
+      RagraphCommand.class,
+      RasortCommand.class,
+      RatopCommand.class,
+      SensorCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Argosy implements Runnable {
 
   @CommandLine.Spec private CommandLine.Model.CommandSpec spec;

@@ -33,8 +33,7 @@ public enum FlowFlag {
   /** The {@code flgs} column for a record's flags. */
   public static String format(int flags) {
     char[] positions = {' ', ' ', ' ', ' ', ' '};
-    int encapsulations =
-        Integer.bitCount(flags & (VLAN.bit | MPLS.bit | TUNNEL.bit));
+    int encapsulations = Integer.bitCount(flags & (VLAN.bit | MPLS.bit | TUNNEL.bit));
     if (encapsulations > 1) {
       positions[0] = '*';
     } else if (VLAN.isSet(flags)) {

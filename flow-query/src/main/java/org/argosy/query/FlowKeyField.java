@@ -69,16 +69,6 @@ public enum FlowKeyField {
   }
 
   private static String mac(MacAddress mac) {
-    if (mac == null) {
-      return "";
-    }
-    StringBuilder text = new StringBuilder(17);
-    for (byte b : mac.bytes()) {
-      if (text.length() > 0) {
-        text.append(':');
-      }
-      text.append(Character.forDigit((b >> 4) & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
-    }
-    return text.toString();
+    return mac == null ? "" : MacAddresses.format(mac);
   }
 }

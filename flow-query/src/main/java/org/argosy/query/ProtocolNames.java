@@ -24,6 +24,16 @@ public final class ProtocolNames {
 
   private ProtocolNames() {}
 
+  /** The number of the protocol Argus calls {@code name}, or null. */
+  public static Integer number(String name) {
+    for (Map.Entry<Integer, String> entry : NAMES.entrySet()) {
+      if (entry.getValue().equals(name)) {
+        return entry.getKey();
+      }
+    }
+    return null;
+  }
+
   /** The name, or the number as text when it has none. */
   public static String name(int protocol) {
     return NAMES.getOrDefault(protocol, Integer.toString(protocol));

@@ -2,14 +2,9 @@ package org.argosy.sensor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.argosy.avro.FlowRecord;
 import org.argosy.query.IpAddresses;
 import org.argosy.sensor.flow.FlowTableConfig;
@@ -35,7 +30,7 @@ class ArgusDifferentialITCase {
 
   @Test
   void everyTcpAndUdpFlowMatchesArgus(@TempDir Path work) throws Exception {
-    Assumptions.assumeTrue(onPath("argus") && onPath("racluster"), "argus is not installed");
+    Assumptions.assumeTrue(Argus.installed(), "argus is not installed");
     Path capture = projectRoot().resolve("samples/demo.pcap");
 
     Map<String, SideTotals> argus = argusFlows(capture, work);
@@ -66,31 +61,11 @@ class ArgusDifferentialITCase {
   }
 
   private static Map<String, SideTotals> argusFlows(Path capture, Path work) throws Exception {
-    Path argusFile = work.resolve("demo.argus");
-    run(work, "argus", "-r", capture.toString(), "-w", argusFile.toString());
-    Path csv = work.resolve("flows.csv");
-    run(
-        work.resolve("flows.csv"),
-        "racluster",
-        "-r",
-        argusFile.toString(),
-        "-n",
-        "-c",
-        ",",
-        "-s",
-        "proto",
-        "saddr",
-        "sport",
-        "daddr",
-        "dport",
-        "spkts",
-        "dpkts",
-        "sbytes",
-        "dbytes");
     Map<String, SideTotals> flows = new HashMap<>();
-    List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
-    for (String line : lines.subList(1, lines.size())) {
-      String[] f = line.split(",", -1);
+    for (String[] f :
+        Argus.flows(
+            capture, work, "proto", "saddr", "sport", "daddr", "dport", "spkts", "dpkts", "sbytes",
+            "dbytes")) {
       if (f[0].equals("tcp") || f[0].equals("udp")) {
         flows.put(
             key(f[0], f[1], Integer.parseInt(f[2]), f[3], Integer.parseInt(f[4])),
@@ -106,29 +81,6 @@ class ArgusDifferentialITCase {
 
   private static String key(String proto, String saddr, int sport, String daddr, int dport) {
     return proto + " " + saddr + " " + sport + " " + daddr + " " + dport;
-  }
-
-  /** Runs a command; {@code output} is a directory (stdout discarded) or the file for stdout. */
-  private static void run(Path output, String... command) throws IOException, InterruptedException {
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(false);
-    if (Files.isDirectory(output)) {
-      builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
-    } else {
-      builder.redirectOutput(output.toFile());
-    }
-    builder.redirectError(ProcessBuilder.Redirect.INHERIT);
-    Process process = builder.start();
-    assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("%s finished", command[0]).isTrue();
-    assertThat(process.exitValue()).as("%s exit code", command[0]).isZero();
-  }
-
-  private static boolean onPath(String program) {
-    for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-      if (Files.isExecutable(Path.of(dir, program))) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private static Path projectRoot() {

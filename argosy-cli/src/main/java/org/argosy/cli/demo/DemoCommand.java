@@ -7,10 +7,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import org.argosy.avro.TopNRanking;
 import org.argosy.jobs.topn.TopNReport;
 import org.argosy.query.RankingTable;
+import org.argosy.query.report.ReportDefinition;
+import org.argosy.query.report.ReportFile;
 import org.argosy.sensor.flow.SensorIdentity;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -27,7 +31,8 @@ import picocli.CommandLine.Option;
       "",
       "Examples:",
       "  argosy demo --once",
-      "  argosy demo --pcap traffic.pcap -m saddr/24 --window 60 -N 5"
+      "  argosy demo --pcap traffic.pcap -m saddr/24 --window 60 -N 5",
+      "  argosy demo --reports reports/daily-reports.yaml --once"
     })
 public final class DemoCommand implements Callable<Integer> {
 
@@ -71,6 +76,14 @@ public final class DemoCommand implements Callable<Integer> {
   private int n;
 
   @Option(
+      names = "--reports",
+      paramLabel = "FILE",
+      description =
+          "Run the reports of this file (see reports/daily-reports.yaml) instead of the one"
+              + " ranking given by -m, --window and -N.")
+  private Path reportsFile;
+
+  @Option(
       names = "--status-interval",
       paramLabel = "SECONDS",
       description = "Sensor status interval; must divide the window (default: ${DEFAULT-VALUE}).",
@@ -87,31 +100,13 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (windowSeconds < 1
-        || statusIntervalSeconds < 1
-        || windowSeconds % statusIntervalSeconds != 0) {
-      throw usage(
-          "--window "
-              + windowSeconds
-              + " must be a positive multiple of --status-interval "
-              + statusIntervalSeconds
-              + ", so that no flow record spans two windows");
-    }
     if (webUiPort < 0 || webUiPort > 65535) {
       throw usage("--web-ui-port " + webUiPort + " is not a port number");
     }
-    TopNReport report;
-    try {
-      report =
-          TopNReport.builder()
-              .name("top-" + String.join("-", clusterKeys).replace('/', '_'))
-              .clusterKeys(clusterKeys)
-              .n(n)
-              .window(Duration.ofSeconds(windowSeconds))
-              .build();
-    } catch (IllegalArgumentException e) {
-      throw usage(e.getMessage());
-    }
+    List<ReportDefinition> reports = reportsFile != null ? reportsFromFile() : oneRanking();
+    Map<String, List<String>> fieldsByReport =
+        reports.stream()
+            .collect(Collectors.toMap(ReportDefinition::name, ReportDefinition::fields));
 
     Path capture = pcap != null ? pcap : bundledCapture();
     if (!Files.isReadable(capture)) {
@@ -123,7 +118,7 @@ public final class DemoCommand implements Callable<Integer> {
     DemoPipeline.Settings settings =
         new DemoPipeline.Settings(
             capture,
-            report,
+            reports,
             statusIntervalSeconds,
             new SensorIdentity("demo", "demo-sensor", capture.getFileName().toString()),
             webUiPort,
@@ -134,17 +129,61 @@ public final class DemoCommand implements Callable<Integer> {
               if (once) {
                 collected.add(ranking);
               } else {
-                print(out, ranking);
+                print(out, ranking, fieldsByReport);
               }
             })
         .run();
-    collected.sort(Comparator.comparingLong(TopNRanking::getWindowStart));
-    collected.forEach(ranking -> print(out, ranking));
+    collected.sort(
+        Comparator.comparingLong(TopNRanking::getWindowStart)
+            .thenComparing(ranking -> reportIndex(reports, ranking.getReport())));
+    collected.forEach(ranking -> print(out, ranking, fieldsByReport));
     return 0;
   }
 
-  private static synchronized void print(PrintWriter out, TopNRanking ranking) {
-    out.println(RankingTable.format(ranking));
+  /** The reports of --reports; a bad file stops here, before anything starts. */
+  private List<ReportDefinition> reportsFromFile() {
+    CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
+    for (String option : List.of("-m", "--window", "-N")) {
+      if (parsed.hasMatchedOption(option)) {
+        throw usage(option + " cannot be combined with --reports: the file defines the reports");
+      }
+    }
+    return ReportFile.load(reportsFile);
+  }
+
+  private List<ReportDefinition> oneRanking() {
+    if (windowSeconds < 1
+        || statusIntervalSeconds < 1
+        || windowSeconds % statusIntervalSeconds != 0) {
+      throw usage(
+          "--window "
+              + windowSeconds
+              + " must be a positive multiple of --status-interval "
+              + statusIntervalSeconds
+              + ", so that no flow record spans two windows");
+    }
+    try {
+      return List.of(
+          TopNReport.builder()
+              .name("top-" + String.join("-", clusterKeys).replace('/', '_'))
+              .clusterKeys(clusterKeys)
+              .n(n)
+              .window(Duration.ofSeconds(windowSeconds))
+              .build()
+              .toDefinition());
+    } catch (IllegalArgumentException e) {
+      throw usage(e.getMessage());
+    }
+  }
+
+  private static int reportIndex(List<ReportDefinition> reports, String name) {
+    return reports.stream().map(ReportDefinition::name).toList().indexOf(name);
+  }
+
+  private static synchronized void print(
+      PrintWriter out, TopNRanking ranking, Map<String, List<String>> fieldsByReport) {
+    out.println(
+        RankingTable.format(ranking, fieldsByReport.getOrDefault(ranking.getReport(), List.of())));
     out.flush();
   }
 

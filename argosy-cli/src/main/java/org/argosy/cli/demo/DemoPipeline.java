@@ -1,40 +1,51 @@
 package org.argosy.cli.demo;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
+import java.util.Comparator;
+import java.util.List;
 import java.util.function.Consumer;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.JobManagerOptions;
-import org.apache.flink.configuration.RestOptions;
-import org.apache.flink.configuration.TaskManagerOptions;
+import java.util.stream.Stream;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.argosy.avro.TopNRanking;
-import org.argosy.jobs.kafka.FlowTopics;
-import org.argosy.jobs.topn.TopNJob;
+import org.argosy.cli.jobs.ReportJobLauncher;
+import org.argosy.jobs.report.ReportJob;
+import org.argosy.jobs.report.ReportJobOptions;
 import org.argosy.jobs.topn.TopNReport;
 import org.argosy.kafka.embedded.EmbeddedKafka;
 import org.argosy.kafka.embedded.KafkaBroker;
+import org.argosy.query.report.ReportDefinition;
 import org.argosy.sensor.Sensor;
 import org.argosy.sensor.capture.PcapFileReader.CaptureFileException;
+import org.argosy.sensor.delivery.DeliveryCounters;
+import org.argosy.sensor.delivery.FsyncPolicy;
+import org.argosy.sensor.delivery.KafkaDelivery;
+import org.argosy.sensor.delivery.ReliableKafkaSink;
 import org.argosy.sensor.flow.FlowTableConfig;
 import org.argosy.sensor.flow.SensorIdentity;
-import org.argosy.sensor.publish.KafkaFlowRecordSink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The whole pipeline in one process: an embedded Kafka broker, the sensor on a capture file
- * publishing to {@code flows}, the ranking job on a local Flink cluster (with its web UI) writing
- * to {@code flow-topn}, and a consumer handing every ranking to a listener.
+ * publishing to {@code flows}, the report job on a local Flink cluster (with its web UI) writing to
+ * {@code flow-aggregates}, {@code flow-topn} and {@code flows-late}, and a consumer handing every
+ * committed ranking to a listener.
  */
 public final class DemoPipeline {
 
   private static final Logger LOG = LoggerFactory.getLogger(DemoPipeline.class);
   static final int FLOW_PARTITIONS = 3;
   static final int PARALLELISM = 2;
-  static final Duration MAX_OUT_OF_ORDERNESS = Duration.ofSeconds(5);
+
+  /** Rankings become readable (read_committed) at checkpoints: often, for a demo. */
+  static final ReportJobOptions JOB_OPTIONS =
+      ReportJobOptions.builder()
+          .maxOutOfOrderness(Duration.ofSeconds(5))
+          .checkpointInterval(Duration.ofSeconds(2))
+          .build();
 
   /**
    * @param webUiPort 0 picks a free port (tests); the demo uses 8081
@@ -42,11 +53,23 @@ public final class DemoPipeline {
    */
   public record Settings(
       Path pcap,
-      TopNReport report,
+      List<ReportDefinition> reports,
       long statusIntervalSeconds,
       SensorIdentity identity,
       int webUiPort,
-      boolean once) {}
+      boolean once) {
+
+    /** One ranking report over every record. */
+    public Settings(
+        Path pcap,
+        TopNReport report,
+        long statusIntervalSeconds,
+        SensorIdentity identity,
+        int webUiPort,
+        boolean once) {
+      this(pcap, List.of(report.toDefinition()), statusIntervalSeconds, identity, webUiPort, once);
+    }
+  }
 
   private final Settings settings;
   private final Consumer<TopNRanking> rankings;
@@ -59,10 +82,11 @@ public final class DemoPipeline {
   /** Runs the pipeline; with {@code once} it returns after the last ranking was delivered. */
   public void run() throws Exception {
     try (KafkaBroker broker = EmbeddedKafka.start()) {
-      broker.createTopics(FLOW_PARTITIONS, TopNJob.FLOWS_TOPIC);
-      broker.createTopics(1, TopNJob.TOPN_TOPIC);
+      broker.createTopics(FLOW_PARTITIONS, ReportJob.FLOWS_TOPIC);
+      broker.createTopics(
+          1, ReportJob.TOPN_TOPIC, ReportJob.AGGREGATES_TOPIC, ReportJob.LATE_TOPIC);
       RankingFollower follower =
-          new RankingFollower(broker.bootstrapServers(), TopNJob.TOPN_TOPIC, rankings);
+          new RankingFollower(broker.bootstrapServers(), ReportJob.TOPN_TOPIC, rankings);
       Thread followerThread = new Thread(follower, "ranking-follower");
       followerThread.setDaemon(true);
       followerThread.start();
@@ -85,9 +109,17 @@ public final class DemoPipeline {
     }
   }
 
-  private void replayCapture(KafkaBroker broker) throws CaptureFileException {
-    try (KafkaFlowRecordSink sink =
-        new KafkaFlowRecordSink(broker.bootstrapServers(), TopNJob.FLOWS_TOPIC, Map.of())) {
+  /** The sensor publishes through the same delivery as a real one; its spool is temporary. */
+  private void replayCapture(KafkaBroker broker) throws CaptureFileException, IOException {
+    Path spool = Files.createTempDirectory("argosy-demo-spool-");
+    ReliableKafkaSink sink =
+        KafkaDelivery.builder()
+            .bootstrapServers(broker.bootstrapServers())
+            .topic(ReportJob.FLOWS_TOPIC)
+            .identity(settings.identity())
+            .spool(spool, 256L << 20, 8L << 20, FsyncPolicy.NEVER)
+            .build();
+    try {
       Sensor sensor =
           new Sensor(
               FlowTableConfig.withStatusInterval(settings.statusIntervalSeconds()),
@@ -96,43 +128,40 @@ public final class DemoPipeline {
       sensor.readFile(settings.pcap());
       sensor.finish();
       LOG.info("sensor read {}: {}", settings.pcap(), sensor.counters());
+    } finally {
+      sink.close();
+      try (Stream<Path> files = Files.walk(spool)) {
+        for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(file);
+        }
+      }
+    }
+    DeliveryCounters delivered = sink.counters();
+    if (delivered.sent() != delivered.accepted()) {
+      throw new IllegalStateException(
+          "the embedded broker took only "
+              + delivered.sent()
+              + " of "
+              + delivered.accepted()
+              + " flow records");
     }
   }
 
   private JobClient runJob(KafkaBroker broker) throws Exception {
-    StreamExecutionEnvironment env =
-        StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flinkConfiguration());
-    env.setParallelism(PARALLELISM);
-    TopNJob.build(
-        env,
-        FlowTopics.flowSource(
-            broker.bootstrapServers(),
-            TopNJob.FLOWS_TOPIC,
-            "argosy-demo",
-            settings.once(),
-            Map.of()),
-        FlowTopics.rankingSink(broker.bootstrapServers(), TopNJob.TOPN_TOPIC, Map.of()),
-        settings.report(),
-        MAX_OUT_OF_ORDERNESS);
-    JobClient job = env.executeAsync("argosy demo: " + settings.report().name());
+    JobClient job =
+        ReportJobLauncher.start(
+                new ReportJobLauncher.Settings(
+                    broker.bootstrapServers(),
+                    settings.reports(),
+                    JOB_OPTIONS,
+                    settings.once(),
+                    settings.webUiPort(),
+                    PARALLELISM,
+                    "argosy-demo"))
+            .job();
     if (settings.webUiPort() != 0) {
       LOG.info("Flink web UI: http://127.0.0.1:{}", settings.webUiPort());
     }
     return job;
-  }
-
-  /** Every listener on loopback; the web UI on the requested port. */
-  private Configuration flinkConfiguration() {
-    Configuration conf = new Configuration();
-    conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
-    conf.set(RestOptions.ADDRESS, "127.0.0.1");
-    conf.set(RestOptions.BIND_PORT, Integer.toString(settings.webUiPort()));
-    conf.set(JobManagerOptions.BIND_HOST, "127.0.0.1");
-    conf.set(JobManagerOptions.ADDRESS, "127.0.0.1");
-    conf.set(TaskManagerOptions.BIND_HOST, "127.0.0.1");
-    conf.set(TaskManagerOptions.HOST, "127.0.0.1");
-    conf.set(TaskManagerOptions.NUM_TASK_SLOTS, PARALLELISM);
-    FlinkScratchDirectory.apply(conf);
-    return conf;
   }
 }

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * extracts, blobs, web uploads), named after this process. A cluster stopped by SIGKILL leaves its
  * files behind; the next run removes the directories of processes that no longer exist.
  */
-final class FlinkScratchDirectory {
+public final class FlinkScratchDirectory {
 
   private static final Logger LOG = LoggerFactory.getLogger(FlinkScratchDirectory.class);
   private static final Path PARENT = Path.of(System.getProperty("java.io.tmpdir"), "argosy-flink");
@@ -26,7 +26,7 @@ final class FlinkScratchDirectory {
   private FlinkScratchDirectory() {}
 
   /** Points {@code conf} at this process's directory, created empty, removed at JVM exit. */
-  static void apply(Configuration conf) {
+  public static void apply(Configuration conf) {
     removeDirectoriesOfDeadProcesses();
     Path own = PARENT.resolve(Long.toString(ProcessHandle.current().pid()));
     try {

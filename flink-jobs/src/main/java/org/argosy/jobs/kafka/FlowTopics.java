@@ -3,15 +3,27 @@ package org.argosy.jobs.kafka;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.argosy.avro.FlowAggregate;
 import org.argosy.avro.FlowRecord;
+import org.argosy.avro.KeyField;
 import org.argosy.avro.TopNRanking;
 
 /** The Kafka sources and sinks of the jobs, configured the same way everywhere. */
 public final class FlowTopics {
+
+  /**
+   * Exactly-once producers' transaction timeout: below the broker's transaction.max.timeout.ms (15
+   * min by default), or the broker refuses every transaction and the job restarts forever; and well
+   * above any checkpoint interval, since a transaction stays open from one checkpoint to the next.
+   */
+  static final String TRANSACTION_TIMEOUT_MS = Integer.toString(10 * 60 * 1000);
 
   private FlowTopics() {}
 
@@ -43,22 +55,76 @@ public final class FlowTopics {
     return builder.build();
   }
 
-  /** Writes rankings keyed by report and window start, so one window's ranking is one key. */
+  /** Rankings keyed by report and window start: the latest value per key is the answer. */
   public static KafkaSink<TopNRanking> rankingSink(
-      String bootstrapServers, String topic, Map<String, String> clientOverrides) {
+      String bootstrapServers,
+      String topic,
+      String transactionalIdPrefix,
+      Map<String, String> clientOverrides) {
+    return exactlyOnce(
+        bootstrapServers,
+        transactionalIdPrefix,
+        clientOverrides,
+        AvroRecordSerializer.of(
+            TopNRanking.class,
+            topic,
+            ranking -> utf8(ranking.getReport() + "@" + ranking.getWindowStart())));
+  }
+
+  /** Aggregates keyed by report, window start and cluster key values. */
+  public static KafkaSink<FlowAggregate> aggregateSink(
+      String bootstrapServers,
+      String topic,
+      String transactionalIdPrefix,
+      Map<String, String> clientOverrides) {
+    return exactlyOnce(
+        bootstrapServers,
+        transactionalIdPrefix,
+        clientOverrides,
+        AvroRecordSerializer.of(FlowAggregate.class, topic, FlowTopics::aggregateKey));
+  }
+
+  /** Late records as they came in, keyed by the name of the report they were late for. */
+  public static KafkaSink<Tuple2<String, FlowRecord>> lateSink(
+      String bootstrapServers,
+      String topic,
+      String transactionalIdPrefix,
+      Map<String, String> clientOverrides) {
+    return exactlyOnce(
+        bootstrapServers,
+        transactionalIdPrefix,
+        clientOverrides,
+        new AvroRecordSerializer<Tuple2<String, FlowRecord>, FlowRecord>(
+            FlowRecord.class, topic, late -> utf8(late.f0), late -> late.f1));
+  }
+
+  private static <T> KafkaSink<T> exactlyOnce(
+      String bootstrapServers,
+      String transactionalIdPrefix,
+      Map<String, String> clientOverrides,
+      KafkaRecordSerializationSchema<T> serializer) {
     Properties props = new Properties();
+    props.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, TRANSACTION_TIMEOUT_MS);
     props.putAll(clientOverrides);
-    return KafkaSink.<TopNRanking>builder()
+    return KafkaSink.<T>builder()
         .setBootstrapServers(bootstrapServers)
         .setKafkaProducerConfig(props)
-        .setRecordSerializer(
-            new AvroRecordSerializer<>(
-                TopNRanking.class,
-                topic,
-                ranking ->
-                    (ranking.getReport() + "@" + ranking.getWindowStart())
-                        .getBytes(StandardCharsets.UTF_8)))
-        .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+        .setRecordSerializer(serializer)
+        .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+        .setTransactionalIdPrefix(transactionalIdPrefix)
         .build();
+  }
+
+  private static byte[] aggregateKey(FlowAggregate aggregate) {
+    StringBuilder key =
+        new StringBuilder(aggregate.getReport()).append('@').append(aggregate.getWindowStart());
+    for (KeyField field : aggregate.getKey()) {
+      key.append(' ').append(field.getName()).append('=').append(field.getValue());
+    }
+    return utf8(key.toString());
+  }
+
+  private static byte[] utf8(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
   }
 }

@@ -1,13 +1,16 @@
-package org.argosy.jobs.topn;
+package org.argosy.jobs.report;
 
 import org.apache.flink.api.common.functions.AggregateFunction;
+import org.apache.flink.api.java.tuple.Tuple2;
 import org.argosy.avro.FlowAggregate;
-import org.argosy.avro.FlowRecord;
 import org.argosy.query.FlowMerge;
 
-/** Incremental racluster merge of the records of one key and window (see {@link FlowMerge}). */
+/**
+ * Incremental racluster merge of one key and window from the partial aggregates of {@link
+ * CombineBeforeShuffle} (see {@link FlowMerge}).
+ */
 final class AggregateFlowRecords
-    implements AggregateFunction<FlowRecord, FlowAggregate, FlowAggregate> {
+    implements AggregateFunction<Tuple2<String, FlowAggregate>, FlowAggregate, FlowAggregate> {
 
   @Override
   public FlowAggregate createAccumulator() {
@@ -15,8 +18,8 @@ final class AggregateFlowRecords
   }
 
   @Override
-  public FlowAggregate add(FlowRecord record, FlowAggregate accumulator) {
-    return FlowMerge.add(accumulator, record);
+  public FlowAggregate add(Tuple2<String, FlowAggregate> partial, FlowAggregate accumulator) {
+    return FlowMerge.merge(accumulator, partial.f1);
   }
 
   @Override

@@ -2,10 +2,15 @@ package org.argosy.jobs.topn;
 
 import java.io.Serializable;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import org.argosy.query.ClusterKeySpec;
 import org.argosy.query.RankingOrder;
+import org.argosy.query.filter.FlowFilter;
+import org.argosy.query.report.ReportDefinition;
+import org.argosy.query.report.ReportOutput;
+import org.argosy.query.report.ReportWindow;
 
 /**
  * One ranking report: records grouped by cluster keys in tumbling event-time windows aligned to the
@@ -51,6 +56,19 @@ public final class TopNReport implements Serializable {
 
   public Duration window() {
     return window;
+  }
+
+  /** The same report as a report-file entry: every record, rankings only. */
+  public ReportDefinition toDefinition() {
+    return new ReportDefinition(
+        name,
+        FlowFilter.all(),
+        clusterKey,
+        ReportWindow.tumbling(window),
+        order,
+        n,
+        ReportDefinition.defaultFields(clusterKey),
+        EnumSet.of(ReportOutput.TOPN));
   }
 
   /** Collects the settings; {@link #build()} rejects what cannot work. */

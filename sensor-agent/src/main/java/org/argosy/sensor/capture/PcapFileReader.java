@@ -3,7 +3,8 @@ package org.argosy.sensor.capture;
 import com.sun.jna.Native;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Timestamp;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import org.argosy.sensor.decode.LinkType;
 import org.pcap4j.core.NotOpenException;
 import org.pcap4j.core.PcapHandle;
@@ -11,7 +12,8 @@ import org.pcap4j.core.PcapNativeException;
 import org.pcap4j.core.Pcaps;
 
 /**
- * Reads a pcap or pcapng file through libpcap (pcap4j), using the raw-packet loop so that no pcap4j
+ * Reads a capture file: classic pcap with the pure-Java {@link MappedPcapReader}, which is faster
+ * (BENCHMARKS.md), and pcapng through libpcap (pcap4j), using the raw-packet loop so that no pcap4j
  * packet objects are built.
  */
 public final class PcapFileReader {
@@ -44,13 +46,17 @@ public final class PcapFileReader {
    * Reads every packet of {@code file} into {@code handler}.
    *
    * @param linkTypeListener told the file's link type before the first packet
+   * @param stop polled before each packet; true ends the read early (Ctrl-C)
    * @return what was read
    */
   public static ReadResult read(
-      Path file, java.util.function.Consumer<LinkType> linkTypeListener, PacketHandler handler)
+      Path file, Consumer<LinkType> linkTypeListener, PacketHandler handler, BooleanSupplier stop)
       throws CaptureFileException {
     if (!Files.isReadable(file)) {
       throw new CaptureFileException("cannot read capture file " + file, null);
+    }
+    if (MappedPcapReader.isClassicPcap(CaptureFiles.magic(file))) {
+      return new ReadResult(MappedPcapReader.read(file, linkTypeListener, handler, stop), 0);
     }
     Libpcap.ensureLoadable();
     PcapHandle handle;
@@ -59,52 +65,19 @@ public final class PcapFileReader {
     } catch (PcapNativeException e) {
       throw new CaptureFileException("cannot open capture file " + file + ": " + e.getMessage(), e);
     }
-    long[] count = {0};
     long failuresBefore = CALLBACK_FAILURES.get()[0];
-    // pcap4j logs and swallows what a listener throws; keep it, stop the loop and rethrow it.
-    RuntimeException[] handlerFailure = {null};
+    long packets;
     try {
       linkTypeListener.accept(LinkType.fromDlt(handle.getDlt().value()));
-      handle.loop(
-          -1,
-          (byte[] frame) -> {
-            if (handlerFailure[0] != null) {
-              return;
-            }
-            count[0]++;
-            try {
-              handler.onPacket(frame, handle.getOriginalLength(), micros(handle.getTimestamp()));
-            } catch (RuntimeException e) {
-              handlerFailure[0] = e;
-              breakLoop(handle);
-            }
-          });
-      if (handlerFailure[0] != null) {
-        throw handlerFailure[0];
-      }
+      packets = RawPacketLoop.run(handle, handler, stop);
     } catch (PcapNativeException e) {
       // libpcap reports a truncated or corrupt file here; what was read so far stays counted.
-      throw new CaptureFileException(
-          "error in capture file " + file + " after packet " + count[0] + ": " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      throw new CaptureFileException("error in capture file " + file + ": " + e.getMessage(), e);
     } catch (NotOpenException e) {
       throw new IllegalStateException("handle closed while reading " + file, e);
     } finally {
       handle.close();
     }
-    return new ReadResult(count[0], CALLBACK_FAILURES.get()[0] - failuresBefore);
-  }
-
-  private static void breakLoop(PcapHandle handle) {
-    try {
-      handle.breakLoop();
-    } catch (NotOpenException e) {
-      throw new IllegalStateException("handle closed while reading", e);
-    }
-  }
-
-  private static long micros(Timestamp timestamp) {
-    return Math.floorDiv(timestamp.getTime(), 1000L) * 1_000_000L + timestamp.getNanos() / 1000;
+    return new ReadResult(packets, CALLBACK_FAILURES.get()[0] - failuresBefore);
   }
 }

@@ -20,6 +20,11 @@ public final class DecodedPacket {
   public final int[] mplsLabels = new int[PacketDecoder.MAX_ENCAPSULATIONS];
   public int mplsCount;
 
+  /**
+   * The packet came out of a tunnel (GRE, ERSPAN, VXLAN, Geneve); what follows is the inner one.
+   */
+  public boolean tunneled;
+
   /** True for IPv4, IPv6 and ARP (protocol addresses set). */
   public boolean hasAddresses;
 
@@ -34,6 +39,19 @@ public final class DecodedPacket {
   public int tos;
   public int ttl;
   public boolean fragmented;
+
+  /**
+   * A fragment after the first: it carries no transport header, so ports, TCP flags and ICMP fields
+   * are unset until the flow table joins it to its first fragment's flow.
+   */
+  public boolean laterFragment;
+
+  /** IPv4 (16-bit) or IPv6 (32-bit) fragment identification when {@link #fragmented}. */
+  public long fragmentId;
+
+  /** More fragments follow this one (the IP MF flag). */
+  public boolean moreFragments;
+
   public boolean ipOptions;
 
   /** Ports for TCP/UDP/SCTP; -1 otherwise. */
@@ -60,6 +78,7 @@ public final class DecodedPacket {
     hasMacs = false;
     vlanCount = 0;
     mplsCount = 0;
+    tunneled = false;
     hasAddresses = false;
     Arrays.fill(srcAddr, (byte) 0);
     Arrays.fill(dstAddr, (byte) 0);
@@ -67,6 +86,9 @@ public final class DecodedPacket {
     tos = -1;
     ttl = -1;
     fragmented = false;
+    laterFragment = false;
+    fragmentId = 0;
+    moreFragments = false;
     ipOptions = false;
     srcPort = -1;
     dstPort = -1;
@@ -76,6 +98,40 @@ public final class DecodedPacket {
     icmpCode = -1;
     icmpId = -1;
     payloadLength = 0;
+  }
+
+  /**
+   * Takes a tunnel's inner packet as the one to meter: its link (when it had Ethernet), network and
+   * transport fields replace ours; the outer VLAN and MPLS tags stay, they are where the tunnel
+   * ran.
+   */
+  void copyInner(DecodedPacket inner) {
+    etherType = inner.etherType;
+    if (inner.hasMacs) {
+      hasMacs = true;
+      System.arraycopy(inner.srcMac, 0, srcMac, 0, 6);
+      System.arraycopy(inner.dstMac, 0, dstMac, 0, 6);
+    }
+    hasAddresses = inner.hasAddresses;
+    System.arraycopy(inner.srcAddr, 0, srcAddr, 0, 16);
+    System.arraycopy(inner.dstAddr, 0, dstAddr, 0, 16);
+    protocol = inner.protocol;
+    tos = inner.tos;
+    ttl = inner.ttl;
+    fragmented = inner.fragmented;
+    laterFragment = inner.laterFragment;
+    fragmentId = inner.fragmentId;
+    moreFragments = inner.moreFragments;
+    ipOptions = inner.ipOptions;
+    srcPort = inner.srcPort;
+    dstPort = inner.dstPort;
+    tcpFlags = inner.tcpFlags;
+    tcpSeq = inner.tcpSeq;
+    icmpType = inner.icmpType;
+    icmpCode = inner.icmpCode;
+    icmpId = inner.icmpId;
+    payloadLength = inner.payloadLength;
+    tunneled = true;
   }
 
   public boolean isIp() {

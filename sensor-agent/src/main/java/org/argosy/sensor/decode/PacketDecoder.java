@@ -42,6 +42,15 @@ public final class PacketDecoder {
   static final int SLL_HEADER = 16;
   static final int SLL2_PROTOCOL = 0;
   static final int SLL2_HEADER = 20;
+  // PPP (RFC 1661, with or without the HDLC-like address and control bytes) and Cisco HDLC
+  static final int PPP_ADDRESS_ALL_STATIONS = 0xFF;
+  static final int PPP_CONTROL_UNNUMBERED = 0x03;
+  static final int PPP_PROTOCOL_IPV4 = 0x0021;
+  static final int PPP_PROTOCOL_IPV6 = 0x0057;
+  static final int PPP_PROTOCOL_MPLS = 0x0281;
+  static final int PPP_PROTOCOL_MPLS_MULTICAST = 0x0283;
+  static final int HDLC_PROTOCOL = 2;
+  static final int HDLC_HEADER = 4;
   // BSD loopback: a 4-byte address family in the capturing host's byte order
   static final int NULL_HEADER = 4;
   static final int AF_INET = 2;
@@ -49,6 +58,7 @@ public final class PacketDecoder {
   static final int IPV4_VERSION_IHL = 0;
   static final int IPV4_TOS = 1;
   static final int IPV4_TOTAL_LENGTH = 2;
+  static final int IPV4_ID = 4;
   static final int IPV4_FLAGS_FRAGMENT = 6;
   static final int IPV4_TTL = 8;
   static final int IPV4_PROTOCOL = 9;
@@ -70,10 +80,15 @@ public final class PacketDecoder {
   static final int EXT_AH = 51;
   static final int EXT_DESTINATION = 60;
   static final int FRAGMENT_HEADER = 8;
+  static final int FRAGMENT_OFFSET_FLAGS = 2;
+  static final int FRAGMENT_ID = 4;
+  static final int IPV6_FRAGMENT_OFFSET = 0xFFF8;
+  static final int IPV6_MORE_FRAGMENTS = 0x0001;
   // transports
   static final int PROTO_ICMP = 1;
   static final int PROTO_TCP = 6;
   static final int PROTO_UDP = 17;
+  static final int PROTO_GRE = 47;
   static final int PROTO_ICMPV6 = 58;
   static final int PROTO_SCTP = 132;
   static final int PORT_SRC = 0;
@@ -88,12 +103,36 @@ public final class PacketDecoder {
   static final int ICMP_CODE = 1;
   static final int ICMP_ECHO_ID = 4;
   static final int ICMP_HEADER = 8;
+  // tunnels
+  static final int GRE_FLAGS = 0;
+  static final int GRE_PROTOCOL = 2;
+  static final int GRE_HEADER = 4;
+  static final int GRE_CHECKSUM_PRESENT = 0x8000;
+  static final int GRE_KEY_PRESENT = 0x2000;
+  static final int GRE_SEQUENCE_PRESENT = 0x1000;
+  static final int GRE_OPTIONAL_FIELD = 4;
+  static final int ETHERTYPE_TRANSPARENT_BRIDGING = 0x6558;
+  static final int ETHERTYPE_ERSPAN = 0x88BE;
+  static final int ERSPAN_II_HEADER = 8;
+  static final int UDP_PORT_VXLAN = 4789;
+  static final int VXLAN_FLAGS = 0;
+  static final int VXLAN_VNI_VALID = 0x08;
+  static final int VXLAN_HEADER = 8;
+  static final int UDP_PORT_GENEVE = 6081;
+  static final int GENEVE_VERSION_OPTIONS = 0;
+  static final int GENEVE_PROTOCOL = 2;
+  static final int GENEVE_HEADER = 8;
   // ARP
   static final int ARP_HLEN = 4;
   static final int ARP_PLEN = 5;
   static final int ARP_ADDRESSES = 8;
 
   private final LinkType linkType;
+
+  /** Inner packets of nested tunnels, one per depth, decoded aside until known to be usable. */
+  private final DecodedPacket[] innerPackets = new DecodedPacket[MAX_ENCAPSULATIONS];
+
+  private int tunnelDepth;
 
   public PacketDecoder(LinkType linkType) {
     this.linkType = linkType;
@@ -119,6 +158,11 @@ public final class PacketDecoder {
               : byEtherType(frame, u16(frame, SLL2_PROTOCOL), SLL2_HEADER, end, out, 0);
       case RAW_IP -> byIpVersion(frame, 0, end, out);
       case NULL_LOOPBACK -> nullLoopback(frame, end, out);
+      case PPP -> ppp(frame, end, out);
+      case CISCO_HDLC ->
+          end < HDLC_HEADER
+              ? SkipReason.TRUNCATED_LINK_HEADER
+              : byEtherType(frame, u16(frame, HDLC_PROTOCOL), HDLC_HEADER, end, out, 0);
       case UNSUPPORTED -> SkipReason.UNSUPPORTED_LINK_TYPE;
     };
   }
@@ -214,6 +258,28 @@ public final class PacketDecoder {
     };
   }
 
+  /** PPP: IP and MPLS are metered; other protocols (LCP, IPCP, ...) become a flow by protocol. */
+  private SkipReason ppp(byte[] b, int end, DecodedPacket out) {
+    int off =
+        end >= 2 && u8(b, 0) == PPP_ADDRESS_ALL_STATIONS && u8(b, 1) == PPP_CONTROL_UNNUMBERED
+            ? 2
+            : 0;
+    if (end - off < 2) {
+      return SkipReason.TRUNCATED_LINK_HEADER;
+    }
+    int protocol = u16(b, off);
+    int next = off + 2;
+    return switch (protocol) {
+      case PPP_PROTOCOL_IPV4 -> ipv4(b, next, end, out);
+      case PPP_PROTOCOL_IPV6 -> ipv6(b, next, end, out);
+      case PPP_PROTOCOL_MPLS, PPP_PROTOCOL_MPLS_MULTICAST -> mpls(b, next, end, out, 0);
+      default -> {
+        out.etherType = protocol;
+        yield null;
+      }
+    };
+  }
+
   private SkipReason nullLoopback(byte[] b, int end, DecodedPacket out) {
     if (end < NULL_HEADER) {
       return SkipReason.TRUNCATED_LINK_HEADER;
@@ -257,8 +323,14 @@ public final class PacketDecoder {
     out.ipOptions = headerLength > IPV4_MIN_HEADER;
     int fragment = u16(b, off + IPV4_FLAGS_FRAGMENT);
     out.fragmented = (fragment & (IPV4_MORE_FRAGMENTS | IPV4_FRAGMENT_OFFSET)) != 0;
-    if ((fragment & IPV4_FRAGMENT_OFFSET) != 0) {
-      return SkipReason.IP_FRAGMENT_NOT_FIRST;
+    if (out.fragmented) {
+      out.fragmentId = u16(b, off + IPV4_ID);
+      out.moreFragments = (fragment & IPV4_MORE_FRAGMENTS) != 0;
+      if ((fragment & IPV4_FRAGMENT_OFFSET) != 0) {
+        out.laterFragment = true;
+        out.payloadLength = totalLength - headerLength;
+        return null;
+      }
     }
     return transport(b, off + headerLength, end, totalLength - headerLength, out);
   }
@@ -290,9 +362,15 @@ public final class PacketDecoder {
         if (end - header < FRAGMENT_HEADER) {
           return SkipReason.BAD_IPV6_EXTENSION_HEADER;
         }
+        int offsetFlags = u16(b, header + FRAGMENT_OFFSET_FLAGS);
         out.fragmented = true;
-        if ((u16(b, header + 2) & 0xFFF8) != 0) {
-          return SkipReason.IP_FRAGMENT_NOT_FIRST;
+        out.fragmentId = u32(b, header + FRAGMENT_ID);
+        out.moreFragments = (offsetFlags & IPV6_MORE_FRAGMENTS) != 0;
+        if ((offsetFlags & IPV6_FRAGMENT_OFFSET) != 0) {
+          out.laterFragment = true;
+          out.protocol = u8(b, header);
+          out.payloadLength = Math.max(0, remaining - FRAGMENT_HEADER);
+          return null;
         }
       }
       next = u8(b, header);
@@ -331,10 +409,26 @@ public final class PacketDecoder {
         }
         out.srcPort = u16(b, off + PORT_SRC);
         out.dstPort = u16(b, off + PORT_DST);
+        // a first fragment's UDP length covers the whole datagram; count only what this
+        // packet carries, the later fragments add the rest
         out.payloadLength =
             out.protocol == PROTO_UDP
-                ? Math.max(0, u16(b, off + UDP_LENGTH) - UDP_HEADER)
+                ? Math.max(0, Math.min(u16(b, off + UDP_LENGTH), ipPayload) - UDP_HEADER)
                 : Math.max(0, ipPayload - UDP_HEADER);
+        if (out.protocol == PROTO_UDP && !out.fragmented) {
+          if (out.dstPort == UDP_PORT_VXLAN) {
+            return vxlan(b, off + UDP_HEADER, end, out);
+          }
+          if (out.dstPort == UDP_PORT_GENEVE) {
+            return geneve(b, off + UDP_HEADER, end, out);
+          }
+        }
+      }
+      case PROTO_GRE -> {
+        if (!out.fragmented) {
+          return gre(b, off, end, ipPayload, out);
+        }
+        out.payloadLength = ipPayload;
       }
       case PROTO_ICMP, PROTO_ICMPV6 -> {
         if (end - off < ICMP_HEADER) {
@@ -348,6 +442,89 @@ public final class PacketDecoder {
       default -> out.payloadLength = ipPayload;
     }
     return null;
+  }
+
+  /**
+   * GRE carrying IP, Ethernet (transparent bridging) or ERSPAN type II (GRE with a sequence number
+   * and an 8-byte ERSPAN header before the mirrored frame): the inner packet is metered. Other
+   * payloads (ERSPAN I and III, PPP, ...) stay a GRE flow between the tunnel endpoints, as in
+   * Argus.
+   */
+  private SkipReason gre(byte[] b, int off, int end, int ipPayload, DecodedPacket out) {
+    out.payloadLength = ipPayload;
+    if (end - off < GRE_HEADER) {
+      return null;
+    }
+    int flags = u16(b, off + GRE_FLAGS);
+    int protocol = u16(b, off + GRE_PROTOCOL);
+    int inner = off + GRE_HEADER;
+    inner += (flags & GRE_CHECKSUM_PRESENT) != 0 ? GRE_OPTIONAL_FIELD : 0;
+    inner += (flags & GRE_KEY_PRESENT) != 0 ? GRE_OPTIONAL_FIELD : 0;
+    boolean sequenced = (flags & GRE_SEQUENCE_PRESENT) != 0;
+    inner += sequenced ? GRE_OPTIONAL_FIELD : 0;
+    return switch (protocol) {
+      case ETHERTYPE_IPV4, ETHERTYPE_IPV6 -> decapsulate(b, protocol, inner, end, out, false);
+      case ETHERTYPE_TRANSPARENT_BRIDGING -> decapsulate(b, protocol, inner, end, out, true);
+      case ETHERTYPE_ERSPAN ->
+          sequenced ? decapsulate(b, protocol, inner + ERSPAN_II_HEADER, end, out, true) : null;
+      default -> null;
+    };
+  }
+
+  /** VXLAN (RFC 7348): an 8-byte header with the VNI-valid flag, then an Ethernet frame. */
+  private SkipReason vxlan(byte[] b, int off, int end, DecodedPacket out) {
+    if (end - off < VXLAN_HEADER || (u8(b, off + VXLAN_FLAGS) & VXLAN_VNI_VALID) == 0) {
+      return null;
+    }
+    return decapsulate(b, ETHERTYPE_TRANSPARENT_BRIDGING, off + VXLAN_HEADER, end, out, true);
+  }
+
+  /** Geneve (RFC 8926): 8 bytes plus options, then what its protocol type names. */
+  private SkipReason geneve(byte[] b, int off, int end, DecodedPacket out) {
+    if (end - off < GENEVE_HEADER) {
+      return null;
+    }
+    int versionOptions = u8(b, off + GENEVE_VERSION_OPTIONS);
+    if (versionOptions >> 6 != 0) {
+      return null;
+    }
+    int protocol = u16(b, off + GENEVE_PROTOCOL);
+    int inner = off + GENEVE_HEADER + (versionOptions & 0x3F) * 4;
+    return switch (protocol) {
+      case ETHERTYPE_IPV4, ETHERTYPE_IPV6 -> decapsulate(b, protocol, inner, end, out, false);
+      case ETHERTYPE_TRANSPARENT_BRIDGING -> decapsulate(b, protocol, inner, end, out, true);
+      default -> null;
+    };
+  }
+
+  /**
+   * Meters the tunnel's inner packet instead of the outer one; a tunnel whose inner headers are not
+   * all captured stays the outer flow (the outer headers already decoded are kept).
+   */
+  private SkipReason decapsulate(
+      byte[] b, int innerType, int inner, int end, DecodedPacket out, boolean ethernet) {
+    if (tunnelDepth >= MAX_ENCAPSULATIONS || end - inner < (ethernet ? ETH_HEADER : 1)) {
+      return null;
+    }
+    tunnelDepth++;
+    try {
+      if (innerPackets[tunnelDepth - 1] == null) {
+        innerPackets[tunnelDepth - 1] = new DecodedPacket();
+      }
+      DecodedPacket innerPacket = innerPackets[tunnelDepth - 1];
+      innerPacket.reset();
+      SkipReason innerSkip =
+          ethernet
+              ? ethernet(b, inner, end, innerPacket)
+              : byEtherType(b, innerType, inner, end, innerPacket, 0);
+      if (innerSkip != null || (!innerPacket.hasAddresses && !ethernet)) {
+        return null;
+      }
+      out.copyInner(innerPacket);
+      return null;
+    } finally {
+      tunnelDepth--;
+    }
   }
 
   private SkipReason arp(byte[] b, int off, int end, DecodedPacket out) {

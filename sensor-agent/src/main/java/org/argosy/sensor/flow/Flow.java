@@ -7,6 +7,7 @@ import org.argosy.avro.FlowCause;
 import org.argosy.avro.FlowRecord;
 import org.argosy.avro.IpAddress;
 import org.argosy.avro.MacAddress;
+import org.argosy.query.FlowFlag;
 import org.argosy.sensor.decode.DecodedPacket;
 import org.argosy.sensor.decode.PacketDecoder;
 
@@ -22,12 +23,7 @@ final class Flow {
   private static final int TCP_ACK = 0x10;
   private static final int ECHO_REPLY_V4 = 0;
   private static final int ECHO_REPLY_V6 = 129;
-
-  static final int FLAG_ETHERNET = 1;
-  static final int FLAG_VLAN = 2;
-  static final int FLAG_MPLS = 4;
-  static final int FLAG_FRAGMENTS = 64;
-  static final int FLAG_IP_OPTIONS = 128;
+  private static final int RESERVED_PORTS = 1024;
 
   final FlowKey key;
 
@@ -61,7 +57,12 @@ final class Flow {
   // over the flow's life
   long lastSeen;
   int recordsEmitted;
+  private boolean initiatorSent;
   private boolean responderSent;
+
+  /** The initiator sent something other than a bare SYN: the connection is past REQ. */
+  private boolean initiatorSentBeyondSyn;
+
   private int initiatorTcpFlags;
   private int responderTcpFlags;
   private int flags;
@@ -69,6 +70,11 @@ final class Flow {
   private Integer dtos;
   private Integer sttl;
   private Integer dttl;
+
+  /** Per side, the TCP sequence number after the highest byte seen so far; -1 before any. */
+  private long initiatorNextSeq = -1;
+
+  private long responderNextSeq = -1;
   private long synTime = -1;
   private long synAckTime = -1;
   private long ackTime = -1;
@@ -102,14 +108,26 @@ final class Flow {
     this.mplsLabels = toList(first.mplsLabels, first.mplsCount);
   }
 
-  /** A flow first seen by its answer (SYN-ACK, echo reply) was started by the other side. */
+  /**
+   * A flow first seen by its answer (SYN-ACK, echo reply) was started by the other side. So was a
+   * TCP conversation caught mid-stream whose first packet comes from a server port, as Argus 3.0.8
+   * orients it (measured on the shared corpus): a reserved port (below 1024) facing an unreserved
+   * one, or the lower of two reserved ports, is the server's.
+   */
   private static boolean startsWithAnswer(DecodedPacket p) {
     if (p.protocol == 6) {
-      return (p.tcpFlags & (TCP_SYN | TCP_ACK)) == (TCP_SYN | TCP_ACK);
+      if ((p.tcpFlags & TCP_SYN) != 0) {
+        return (p.tcpFlags & TCP_ACK) != 0;
+      }
+      return isServerPort(p.srcPort, p.dstPort);
     }
     return p.icmpType >= 0
         && ((p.protocol == IcmpTypes.PROTO_ICMP && p.icmpType == ECHO_REPLY_V4)
             || (p.protocol == IcmpTypes.PROTO_ICMPV6 && p.icmpType == ECHO_REPLY_V6));
+  }
+
+  private static boolean isServerPort(int port, int otherPort) {
+    return port < RESERVED_PORTS && (otherPort >= RESERVED_PORTS || port < otherPort);
   }
 
   void add(DecodedPacket p, boolean packetFromLow, long timeMicros, long wireLength) {
@@ -122,6 +140,8 @@ final class Flow {
     pendingLtime = Math.max(pendingLtime, timeMicros);
     lastSeen = Math.max(lastSeen, timeMicros);
     if (fromInitiator) {
+      initiatorSent = true;
+      initiatorSentBeyondSyn |= p.protocol != 6 || (p.tcpFlags & (TCP_SYN | TCP_ACK)) != TCP_SYN;
       spkts++;
       sbytes += wireLength;
       sappbytes += p.payloadLength;
@@ -142,17 +162,45 @@ final class Flow {
       }
     }
     flags |= encapsulationFlags(p);
-    if (p.protocol == 6) {
+    if (p.protocol == 6 && !p.laterFragment) {
       trackTcpSetup(p.tcpFlags, fromInitiator, timeMicros);
+      trackSequence(p, fromInitiator);
+    }
+  }
+
+  /**
+   * Flags a segment that starts below what its side already sent as a retransmission, and one that
+   * starts beyond it (a gap: lost before the sensor, or reordered) as out of order. Only segments
+   * that consume sequence space count (data, SYN, FIN); comparisons are modulo 2^32.
+   */
+  private void trackSequence(DecodedPacket p, boolean fromInitiator) {
+    int seqFlags = p.tcpFlags & (TCP_SYN | TCP_FIN);
+    if (p.payloadLength == 0 && seqFlags == 0) {
+      return;
+    }
+    long end = (p.tcpSeq + p.payloadLength + (seqFlags != 0 ? 1 : 0)) & 0xFFFF_FFFFL;
+    long next = fromInitiator ? initiatorNextSeq : responderNextSeq;
+    if (next >= 0) {
+      int offset = (int) (p.tcpSeq - next);
+      flags |=
+          offset < 0 ? FlowFlag.RETRANSMISSION.bit() : offset > 0 ? FlowFlag.OUT_OF_ORDER.bit() : 0;
+    }
+    if (next < 0 || (int) (end - next) > 0) {
+      if (fromInitiator) {
+        initiatorNextSeq = end;
+      } else {
+        responderNextSeq = end;
+      }
     }
   }
 
   private static int encapsulationFlags(DecodedPacket p) {
-    int f = p.hasMacs ? FLAG_ETHERNET : 0;
-    f |= p.vlanCount > 0 ? FLAG_VLAN : 0;
-    f |= p.mplsCount > 0 ? FLAG_MPLS : 0;
-    f |= p.fragmented ? FLAG_FRAGMENTS : 0;
-    f |= p.ipOptions ? FLAG_IP_OPTIONS : 0;
+    int f = p.hasMacs ? FlowFlag.ETHERNET.bit() : 0;
+    f |= p.vlanCount > 0 ? FlowFlag.VLAN.bit() : 0;
+    f |= p.mplsCount > 0 ? FlowFlag.MPLS.bit() : 0;
+    f |= p.tunneled ? FlowFlag.TUNNEL.bit() : 0;
+    f |= p.fragmented ? FlowFlag.FRAGMENTS.bit() : 0;
+    f |= p.ipOptions ? FlowFlag.IP_OPTIONS.bit() : 0;
     return f;
   }
 
@@ -225,40 +273,58 @@ final class Flow {
     return etherType == PacketDecoder.ETHERTYPE_IPV4 || etherType == PacketDecoder.ETHERTYPE_IPV6;
   }
 
-  /** Argus's state, by its precedence for TCP. */
+  /** A TCP connection that is over: reset, or closed by both sides. */
+  boolean isClosed() {
+    return isTcp()
+        && (((initiatorTcpFlags | responderTcpFlags) & TCP_RST) != 0
+            || ((initiatorTcpFlags & TCP_FIN) != 0 && (responderTcpFlags & TCP_FIN) != 0));
+  }
+
+  /**
+   * Argus's state, by its precedence for TCP, as Argus 3.0.8 prints it after racluster: a FIN from
+   * either side gives FIN (also when both sides closed), REQ only while the initiator has sent
+   * nothing but SYNs and no answer came, ACC after SYN and SYN-ACK without the final ACK.
+   */
   String state() {
     if (isTcp()) {
       int both = initiatorTcpFlags | responderTcpFlags;
       if ((both & TCP_RST) != 0) {
         return "RST";
       }
-      if ((initiatorTcpFlags & TCP_FIN) != 0 && (responderTcpFlags & TCP_FIN) != 0) {
-        return "CLO";
-      }
       if ((both & TCP_FIN) != 0) {
         return "FIN";
       }
-      if (synAckTime >= 0 && ackTime < 0) {
+      if (synTime >= 0 && synAckTime >= 0 && ackTime < 0 && !initiatorSentBeyondSyn) {
         return "ACC";
       }
-      if (synTime >= 0 && synAckTime < 0 && !responderSent) {
+      if (synTime >= 0 && !responderSent && !initiatorSentBeyondSyn) {
         return "REQ";
       }
       return "CON";
     }
     if (icmpType != null && isIp()) {
-      return IcmpTypes.argusState(protocol, icmpType);
+      return IcmpTypes.argusState(protocol, icmpType, icmpCode);
     }
     return responderSent ? "CON" : "INT";
   }
 
-  /** Argus's direction indicator. */
+  /**
+   * Argus's direction indicator. TCP: {@code ->} once the initiator's SYN was seen, whether or not
+   * the other side answered; without the SYN, {@code ?>} (only the source sent), {@code <?} (only
+   * the destination sent) or {@code <?>} (both). Other protocols: {@code <->} when both sent.
+   */
   String direction() {
     if (etherType == PacketDecoder.ETHERTYPE_ARP) {
       return "who";
     }
-    if (isTcp() && synTime < 0 && synAckTime < 0) {
-      return responderSent ? "<?>" : "?>";
+    if (isTcp()) {
+      if (synTime >= 0) {
+        return "->";
+      }
+      if (initiatorSent && responderSent) {
+        return "<?>";
+      }
+      return responderSent ? "<?" : "?>";
     }
     return responderSent ? "<->" : "->";
   }

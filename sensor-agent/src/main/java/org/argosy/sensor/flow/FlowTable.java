@@ -10,8 +10,9 @@ import org.argosy.sensor.decode.DecodedPacket;
 /**
  * The table of active conversations. Packet time drives it: when packet time enters a new status
  * slot (a multiple of the status interval since the epoch), every flow with traffic since its last
- * record emits one, and flows idle past their protocol's timeout leave the table. A full table
- * evicts its least recently used flow with a final record; nothing is dropped silently.
+ * record emits one, closed TCP connections leave the table after a short linger (final record,
+ * cause END), and flows idle past their protocol's timeout leave it too (cause TIMEOUT). A full
+ * table evicts its least recently used flow with a final record; nothing is dropped silently.
  */
 public final class FlowTable {
 
@@ -21,10 +22,17 @@ public final class FlowTable {
     void onRecord(FlowRecord record, long conversationHash);
   }
 
+  /**
+   * How long a closed TCP connection (FIN from both sides, or RST) stays after its last packet, so
+   * that trailing ACKs and retransmitted FINs still land in it, before its final record.
+   */
+  static final long CLOSE_LINGER_MICROS = 2_000_000;
+
   private final FlowTableConfig config;
   private final SensorIdentity identity;
   private final RecordListener listener;
   private final LinkedHashMap<FlowKey, Flow> flows;
+  private final FragmentJoiner fragments = new FragmentJoiner();
   private long currentSlot = Long.MIN_VALUE;
   private long nextSeq;
   private long evicted;
@@ -39,13 +47,8 @@ public final class FlowTable {
   }
 
   public void add(DecodedPacket packet, long timeMicros, long wireLength) {
-    long slot = Math.floorDiv(timeMicros, config.statusIntervalMicros());
-    if (slot > currentSlot) {
-      if (currentSlot != Long.MIN_VALUE) {
-        closeSlot(timeMicros);
-      }
-      currentSlot = slot;
-    }
+    advanceTo(timeMicros);
+    fragments.join(packet, timeMicros);
     FlowKey key = FlowKey.of(packet);
     Flow flow = flows.get(key);
     if (flow == null) {
@@ -56,6 +59,21 @@ public final class FlowTable {
       flows.put(key, flow);
     }
     flow.add(packet, key.packetFromLow(), timeMicros, wireLength);
+  }
+
+  /**
+   * Moves table time to {@code timeMicros}: entering a new status slot emits the status records of
+   * the slot just ended and retires idle flows. Packets call it with their own time; a live sensor
+   * also calls it from a wall-clock tick so that an idle interface still ages its flows.
+   */
+  public void advanceTo(long timeMicros) {
+    long slot = Math.floorDiv(timeMicros, config.statusIntervalMicros());
+    if (slot > currentSlot) {
+      if (currentSlot != Long.MIN_VALUE) {
+        closeSlot(timeMicros);
+      }
+      currentSlot = slot;
+    }
   }
 
   /** Emits a record for every flow with traffic not yet reported, e.g. at the end of a capture. */
@@ -82,15 +100,17 @@ public final class FlowTable {
   }
 
   private void closeSlot(long now) {
+    fragments.expire(now);
     Iterator<Map.Entry<FlowKey, Flow>> entries = flows.entrySet().iterator();
     while (entries.hasNext()) {
       Flow flow = entries.next().getValue();
-      boolean idle =
-          now - flow.lastSeen >= config.idleTimeoutFor(flow.key.etherType(), flow.key.protocol());
+      long quiet = now - flow.lastSeen;
+      boolean closed = flow.isClosed() && quiet >= CLOSE_LINGER_MICROS;
+      boolean idle = quiet >= config.idleTimeoutFor(flow.key.etherType(), flow.key.protocol());
       if (flow.hasPending()) {
-        emit(flow, idle ? FlowCause.TIMEOUT : statusCause(flow));
+        emit(flow, closed ? FlowCause.END : idle ? FlowCause.TIMEOUT : statusCause(flow));
       }
-      if (idle) {
+      if (closed || idle) {
         entries.remove();
       }
     }

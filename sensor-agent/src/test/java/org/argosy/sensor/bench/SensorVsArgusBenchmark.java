@@ -22,8 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Capture file to flow records: this sensor against {@code argus -r} on the same capture, in the
- * same run, as a ratio. Runs only with {@code mvn -Pbench verify -pl sensor-agent}. The capture is
- * the bundled one repeated {@value #COPIES} times, each copy shifted in time past the previous.
+ * same run, as a ratio. Runs only with {@code mvn -Pbench verify -pl sensor-agent}. Captures: the
+ * bundled one repeated {@value #COPIES} times, each copy shifted in time past the previous, and two
+ * synthesized ones of more than a million packets (many short flows; a few bulk transfers).
  */
 class SensorVsArgusBenchmark {
 
@@ -33,10 +34,29 @@ class SensorVsArgusBenchmark {
   private static final int PCAP_RECORD_HEADER = 16;
 
   @Test
-  void sensorAgainstArgusOnTheSameCapture(@TempDir Path work) throws Exception {
+  void sensorAgainstArgusOnTheBundledCaptureRepeated(@TempDir Path work) throws Exception {
     Path root = Path.of(System.getProperty("argosy.project.root", "..")).toAbsolutePath();
-    Path capture = repeat(root.resolve("samples/demo.pcap"), work.resolve("bench.pcap"), COPIES);
+    compare(
+        "demo.pcap x" + COPIES,
+        repeat(root.resolve("samples/demo.pcap"), work.resolve("bench.pcap"), COPIES),
+        work);
+  }
 
+  @Test
+  void sensorAgainstArgusOnTwoHundredThousandShortFlows(@TempDir Path work) throws Exception {
+    Path capture = work.resolve("short-flows.pcap");
+    SyntheticCapture.shortFlows(capture, 200_000);
+    compare("200K short TCP flows", capture, work);
+  }
+
+  @Test
+  void sensorAgainstArgusOnFourBulkTransfers(@TempDir Path work) throws Exception {
+    Path capture = work.resolve("bulk.pcap");
+    SyntheticCapture.bulkFlows(capture, 4, 200_000);
+    compare("4 bulk TCP transfers", capture, work);
+  }
+
+  private static void compare(String name, Path capture, Path work) throws Exception {
     long packets = 0;
     double[] sensorSeconds = new double[RUNS];
     double[] argusSeconds = new double[RUNS];
@@ -69,8 +89,9 @@ class SensorVsArgusBenchmark {
     double argus = median(argusSeconds);
     System.out.printf(
         Locale.ROOT,
-        "%nBENCHMARK sensor-vs-argus: %d packets, %d MB; median of %d runs: sensor %.3f s (%.0f"
+        "%nBENCHMARK sensor-vs-argus %s: %d packets, %d MB; median of %d runs: sensor %.3f s (%.0f"
             + " packets/s), argus %.3f s (%.0f packets/s); argus time / sensor time = %.2f%n",
+        name,
         packets,
         Files.size(capture) >> 20,
         RUNS,

@@ -1,0 +1,215 @@
+package org.argosy.cli.jobs;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.argosy.jobs.report.ReportJob;
+import org.argosy.jobs.report.ReportJobOptions;
+import org.argosy.query.report.ReportDefinition;
+import org.argosy.query.report.ReportFile;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code argosy jobs}: the report job of a report file against a Kafka cluster. */
+@Command(
+    name = "jobs",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs the report job for every report of a report file on a local Flink cluster (web UI on"
+          + " 127.0.0.1): reads flow records from topic 'flows' of the given Kafka cluster and"
+          + " writes aggregates to 'flow-aggregates', rankings to 'flow-topn' and late records to"
+          + " 'flows-late', exactly once (visible to read_committed consumers at each checkpoint).",
+      "",
+      "Examples:",
+      "  argosy jobs --bootstrap 127.0.0.1:9092 --reports reports/daily-reports.yaml",
+      "  argosy jobs --bootstrap kafka:9092 --reports r.yaml --state-backend rocksdb"
+          + " --checkpoint-dir file:///var/lib/argosy/checkpoints"
+    })
+public final class JobsCommand implements Callable<Integer> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(JobsCommand.class);
+  private static final Duration KAFKA_TIMEOUT = Duration.ofSeconds(15);
+
+  @CommandLine.Spec private CommandLine.Model.CommandSpec spec;
+
+  @Option(
+      names = "--bootstrap",
+      required = true,
+      paramLabel = "HOST:PORT",
+      description = "Kafka bootstrap servers, comma-separated.")
+  private String bootstrap;
+
+  @Option(
+      names = "--reports",
+      required = true,
+      paramLabel = "FILE",
+      description = "The report file (see reports/daily-reports.yaml).")
+  private Path reportsFile;
+
+  @Option(
+      names = "--web-ui-port",
+      paramLabel = "PORT",
+      description =
+          "Flink web UI port on 127.0.0.1; 0 picks a free one (default: ${DEFAULT-VALUE}).",
+      defaultValue = "8081")
+  private int webUiPort;
+
+  @Option(
+      names = "--parallelism",
+      paramLabel = "N",
+      description = "Parallel instances of every operator (default: ${DEFAULT-VALUE}).",
+      defaultValue = "2")
+  private int parallelism;
+
+  @Option(
+      names = "--state-backend",
+      paramLabel = "heap|rocksdb",
+      description = "Where window state lives (default: ${DEFAULT-VALUE}).",
+      defaultValue = "heap")
+  private String stateBackend;
+
+  @Option(
+      names = "--checkpoint-interval",
+      paramLabel = "SECONDS",
+      description = "Checkpoint (and commit) interval (default: ${DEFAULT-VALUE}).",
+      defaultValue = "10")
+  private int checkpointSeconds;
+
+  @Option(
+      names = "--checkpoint-dir",
+      paramLabel = "URI",
+      description = "Durable checkpoint directory, e.g. file:///var/lib/argosy/checkpoints.")
+  private String checkpointDirectory;
+
+  @Option(
+      names = "--max-out-of-orderness",
+      paramLabel = "SECONDS",
+      description =
+          "How late a record may be behind the newest and still count (default: ${DEFAULT-VALUE}).",
+      defaultValue = "5")
+  private int maxOutOfOrdernessSeconds;
+
+  @Option(
+      names = "--group",
+      paramLabel = "ID",
+      description =
+          "Kafka consumer group and transactional id prefix; unique per running job (default:"
+              + " ${DEFAULT-VALUE}).",
+      defaultValue = "argosy-reports")
+  private String group;
+
+  @Option(
+      names = "--bounded",
+      description =
+          "Stop at the end of what topic 'flows' holds now (a replay), instead of running on.")
+  private boolean bounded;
+
+  @Override
+  public Integer call() throws Exception {
+    if (webUiPort < 0 || webUiPort > 65535) {
+      throw usage("--web-ui-port " + webUiPort + " is not a port number");
+    }
+    if (parallelism < 1 || parallelism > 256) {
+      throw usage("--parallelism must be 1..256, got " + parallelism);
+    }
+    if (!bootstrap.matches("[^,:\\s]+:\\d{1,5}(,[^,:\\s]+:\\d{1,5})*")) {
+      throw usage("--bootstrap '" + bootstrap + "' is not HOST:PORT[,HOST:PORT...]");
+    }
+    ReportJobOptions options;
+    try {
+      options =
+          ReportJobOptions.builder()
+              .stateBackend(ReportJobOptions.StateBackend.parse(stateBackend))
+              .checkpointInterval(Duration.ofSeconds(checkpointSeconds))
+              .checkpointDirectory(checkpointDirectory)
+              .maxOutOfOrderness(Duration.ofSeconds(maxOutOfOrdernessSeconds))
+              .build();
+    } catch (IllegalArgumentException e) {
+      throw usage(e.getMessage());
+    }
+    // Everything the user wrote is checked before anything starts.
+    List<ReportDefinition> reports = ReportFile.load(reportsFile);
+    prepareTopics();
+
+    ReportJobLauncher.Launched launched =
+        ReportJobLauncher.start(
+            new ReportJobLauncher.Settings(
+                bootstrap, reports, options, bounded, webUiPort, parallelism, group));
+    JobClient job = launched.job();
+    String where =
+        launched.inCluster()
+            ? "on the Flink cluster that runs this program"
+            : "; web UI http://127.0.0.1:"
+                + (webUiPort == 0 ? "(free port, see the log)" : Integer.toString(webUiPort));
+    spec.commandLine()
+        .getOut()
+        .printf(
+            "argosy jobs: %d reports of %s running as Flink job %s %s%n",
+            reports.size(), reportsFile, job.getJobID(), where);
+    spec.commandLine().getOut().flush();
+    if (launched.inCluster()) {
+      return 0; // the cluster runs and restarts the job; this program's part is done
+    }
+    if (!bounded) {
+      Runtime.getRuntime()
+          .addShutdownHook(new Thread(() -> job.cancel().join(), "argosy-jobs-cancel"));
+    }
+    job.getJobExecutionResult().get();
+    return 0;
+  }
+
+  /**
+   * Checks that Kafka answers and topic {@code flows} exists, and creates missing output topics
+   * (one partition, the broker's replication), so that the job does not restart forever against a
+   * wrong address or a missing topic.
+   */
+  private void prepareTopics() throws InterruptedException {
+    Properties props = new Properties();
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) KAFKA_TIMEOUT.toMillis());
+    props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) KAFKA_TIMEOUT.toMillis());
+    try (Admin admin = Admin.create(props)) {
+      Set<String> topics =
+          admin.listTopics().names().get(KAFKA_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      if (!topics.contains(ReportJob.FLOWS_TOPIC)) {
+        throw new IllegalArgumentException(
+            "--bootstrap "
+                + bootstrap
+                + ": topic '"
+                + ReportJob.FLOWS_TOPIC
+                + "' does not exist; start a sensor publishing to it, or create it");
+      }
+      List<NewTopic> missing =
+          List.of(ReportJob.AGGREGATES_TOPIC, ReportJob.TOPN_TOPIC, ReportJob.LATE_TOPIC).stream()
+              .filter(topic -> !topics.contains(topic))
+              .map(
+                  topic ->
+                      new NewTopic(topic, java.util.Optional.of(1), java.util.Optional.empty()))
+              .toList();
+      if (!missing.isEmpty()) {
+        LOG.info("creating topics {}", missing.stream().map(NewTopic::name).toList());
+        admin.createTopics(missing).all().get(KAFKA_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      }
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException(
+          "cannot reach Kafka at " + bootstrap + " within " + KAFKA_TIMEOUT.toSeconds() + "s", e);
+    }
+  }
+
+  private CommandLine.ParameterException usage(String message) {
+    return new CommandLine.ParameterException(spec.commandLine(), message);
+  }
+}

@@ -1,0 +1,88 @@
+package org.argosy.cli.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.argosy.cli.Argosy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Bad input to {@code argosy jobs} and {@code argosy demo --reports} stops before anything runs.
+ */
+class JobsCommandTest {
+
+  private final StringWriter err = new StringWriter();
+
+  private int run(String... args) {
+    var commandLine = Argosy.commandLine();
+    commandLine.setErr(new PrintWriter(err, true));
+    commandLine.setOut(new PrintWriter(new StringWriter(), true));
+    return commandLine.execute(args);
+  }
+
+  private static Path badReports(Path dir) throws Exception {
+    Path file = dir.resolve("bad.yaml");
+    Files.writeString(
+        file,
+        """
+        reports:
+          - name: talkers
+            keys: saddr
+            filter: src net 10.77.0.0/24 and
+        """);
+    return file;
+  }
+
+  @Test
+  void aBadReportFileNamesReportFieldAndColumnAndExitsTwo(@TempDir Path dir) throws Exception {
+    // An unreachable Kafka would take seconds to notice: the file is checked first.
+    assertThat(run("jobs", "--bootstrap", "127.0.0.1:1", "--reports", badReports(dir).toString()))
+        .isEqualTo(2);
+    assertThat(err.toString())
+        .contains("bad.yaml:4: report 'talkers': field 'filter', column 25: expected a filter term")
+        .doesNotContain("Exception");
+  }
+
+  @Test
+  void demoRefusesABadReportFileToo(@TempDir Path dir) throws Exception {
+    assertThat(run("demo", "--reports", badReports(dir).toString(), "--web-ui-port", "0"))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("report 'talkers': field 'filter', column 25");
+  }
+
+  @Test
+  void demoReportsExcludeTheSingleRankingOptions(@TempDir Path dir) throws Exception {
+    assertThat(run("demo", "--reports", badReports(dir).toString(), "-N", "5")).isEqualTo(2);
+    assertThat(err.toString()).contains("-N cannot be combined with --reports");
+  }
+
+  @Test
+  void requiredOptionsAndFormatsAreChecked() {
+    assertThat(run("jobs", "--reports", "x.yaml")).isEqualTo(2);
+    assertThat(err.toString()).contains("--bootstrap");
+    assertThat(run("jobs", "--bootstrap", "localhost", "--reports", "x.yaml")).isEqualTo(2);
+    assertThat(err.toString()).contains("'localhost' is not HOST:PORT");
+    assertThat(
+            run(
+                "jobs",
+                "--bootstrap",
+                "127.0.0.1:9092",
+                "--reports",
+                "x.yaml",
+                "--state-backend",
+                "tape"))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("unknown state backend 'tape'");
+  }
+
+  @Test
+  void aMissingReportFileIsNamed() {
+    assertThat(run("jobs", "--bootstrap", "127.0.0.1:1", "--reports", "/no/such.yaml"))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("/no/such.yaml: cannot read the report file");
+  }
+}

@@ -1,0 +1,56 @@
+package org.argosy.query.filter;
+
+import java.io.Serializable;
+import org.argosy.avro.FlowRecord;
+
+/**
+ * A compiled Argus filter expression ({@code ra - 'src net 10.0.0.0/8 and bytes gt 1000'}): parsed
+ * once, then a cheap test per record. See {@link FilterParser} for the language. A filter that does
+ * not parse is a {@link FilterSyntaxException}; only a blank filter means every record, as {@code
+ * ra} without a filter.
+ */
+public final class FlowFilter implements Serializable {
+
+  private static final long serialVersionUID = 1L;
+  private static final FlowFilter ALL = new FlowFilter("", record -> true);
+
+  private final String text;
+  private final FlowPredicate predicate;
+
+  private FlowFilter(String text, FlowPredicate predicate) {
+    this.text = text;
+    this.predicate = predicate;
+  }
+
+  /**
+   * Compiles {@code text}.
+   *
+   * @throws FilterSyntaxException naming the column and what was expected there
+   */
+  public static FlowFilter parse(String text) {
+    if (text == null || text.isBlank()) {
+      return ALL;
+    }
+    return new FlowFilter(text.strip(), new FilterParser(text.strip()).parse());
+  }
+
+  /** The filter that passes every record. */
+  public static FlowFilter all() {
+    return ALL;
+  }
+
+  public boolean matches(FlowRecord record) {
+    return predicate.test(record);
+  }
+
+  /** Whether this is the match-everything filter (a blank expression). */
+  public boolean isAll() {
+    return text.isEmpty();
+  }
+
+  /** The expression as written (trimmed); empty for {@link #all()}. */
+  @Override
+  public String toString() {
+    return text;
+  }
+}
