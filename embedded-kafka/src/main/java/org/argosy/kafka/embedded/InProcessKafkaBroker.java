@@ -95,6 +95,7 @@ final class InProcessKafkaBroker implements KafkaBroker {
     cluster.startup();
     cluster.waitForReadyBrokers();
     bootstrapServers = LoopbackListeners.HOST + ":" + brokerPort;
+    Topics.awaitGroupCoordinator(bootstrapServers);
   }
 
   /**

@@ -55,6 +55,37 @@ final class Topics {
   }
 
   /**
+   * A fresh broker creates its offsets topic on the first group request and answers
+   * COORDINATOR_NOT_AVAILABLE until it exists, so the first consumer to commit (a Flink source at
+   * its first checkpoint) logs a failed commit. Asking for a group's offsets once, until it works,
+   * leaves a broker whose group coordinator is ready.
+   */
+  static void awaitGroupCoordinator(String bootstrapServers) {
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+      long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+      while (true) {
+        try {
+          admin
+              .listConsumerGroupOffsets("argosy-coordinator-check")
+              .partitionsToOffsetAndMetadata()
+              .get();
+          return;
+        } catch (ExecutionException notYet) {
+          if (System.nanoTime() > deadline) {
+            throw new IllegalStateException(
+                "group coordinator not available after " + READY_TIMEOUT, notYet);
+          }
+          Thread.sleep(POLL_INTERVAL.toMillis());
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for the group coordinator", e);
+    }
+  }
+
+  /**
    * The controller acknowledges a new topic before the broker's metadata cache has it; clients that
    * arrive in between see UNKNOWN_TOPIC_OR_PARTITION or no leader, so wait for leaders.
    */

@@ -2,6 +2,8 @@ package org.argosy.tools.cli;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.argosy.query.ClusterKeySpec;
+import org.argosy.query.filter.FlowFilter;
 
 /**
  * Argus writes the filter after a lone "-": {@code racluster -m proto dport - tcp}. A list option
@@ -10,10 +12,30 @@ import java.util.List;
  */
 public final class ArgusArguments {
 
+  /** Argus's key when no -m is given: one line per conversation. */
+  public static final List<String> CONVERSATION =
+      List.of("proto", "saddr", "sport", "daddr", "dport");
+
   /** A list option's own words and the filter words after the lone "-". */
   public record Split(List<String> option, String filter) {}
 
+  /** An -m key and the filter after it, parsed. */
+  public record KeysAndFilter(ClusterKeySpec keys, FlowFilter filter) {}
+
   private ArgusArguments() {}
+
+  /**
+   * Parses {@code -m KEYS [- FILTER]}; without -m the key is the conversation.
+   *
+   * @throws IllegalArgumentException (an InvalidQueryException for a bad key or filter) naming the
+   *     problem
+   */
+  public static KeysAndFilter keysAndFilter(List<String> keys, List<String> positional) {
+    Split split = split(keys, positional);
+    return new KeysAndFilter(
+        ClusterKeySpec.parse(split.option() == null ? CONVERSATION : split.option()),
+        FlowFilter.parse(split.filter()));
+  }
 
   /**
    * @param option the words a list option took (may be null when not given)

@@ -47,7 +47,6 @@ import picocli.CommandLine.Parameters;
     })
 public final class RaclusterCommand implements Callable<Integer> {
 
-  static final List<String> CONVERSATION = List.of("proto", "saddr", "sport", "daddr", "dport");
   static final String REPORT = "racluster";
 
   @CommandLine.Spec private CommandLine.Model.CommandSpec spec;
@@ -94,7 +93,9 @@ public final class RaclusterCommand implements Callable<Integer> {
       ArgusArguments.Split keySplit = ArgusArguments.split(keys, List.of());
       ArgusArguments.Split fieldSplit = ArgusArguments.split(fields, filterWords);
       String filterText = keySplit.filter().isEmpty() ? fieldSplit.filter() : keySplit.filter();
-      keySpec = ClusterKeySpec.parse(keySplit.option() == null ? CONVERSATION : keySplit.option());
+      keySpec =
+          ClusterKeySpec.parse(
+              keySplit.option() == null ? ArgusArguments.CONVERSATION : keySplit.option());
       filter = FlowFilter.parse(filterText);
       List<String> names = new ArrayList<>(keySpec.fieldNames());
       if (fieldSplit.option() == null) {

@@ -109,9 +109,9 @@ public final class RagraphCommand implements Callable<Integer> {
     FlowFilter filter;
     TopicSource source;
     try {
-      ArgusArguments.Split split = ArgusArguments.split(keys, filterWords);
-      keySpec = ClusterKeySpec.parse(split.option());
-      filter = FlowFilter.parse(split.filter());
+      ArgusArguments.KeysAndFilter query = ArgusArguments.keysAndFilter(keys, filterWords);
+      keySpec = query.keys();
+      filter = query.filter();
       source = input.topicSource();
     } catch (IllegalArgumentException e) {
       throw usage(e.getMessage());

@@ -14,6 +14,7 @@ import org.argosy.avro.FlowRecord;
 import org.argosy.query.ClusterKeySpec;
 import org.argosy.query.FlowKeyField;
 import org.argosy.query.FlowMerge;
+import org.argosy.tools.cli.ArgusArguments;
 import org.argosy.tools.cli.OutputOptions;
 import org.argosy.tools.io.ContainerFileReader;
 import org.argosy.tools.io.FlowFiles.FlowFileException;
@@ -158,7 +159,7 @@ public final class RasortCommand implements Callable<Integer> {
         named.add(word);
       }
     }
-    return named.isEmpty() ? List.of("proto", "saddr", "sport", "daddr", "dport") : named;
+    return named.isEmpty() ? ArgusArguments.CONVERSATION : named;
   }
 
   private CommandLine.ParameterException usage(String message) {

@@ -44,8 +44,6 @@ import picocli.CommandLine.Parameters;
     })
 public final class RatopCommand implements Callable<Integer> {
 
-  private static final List<String> CONVERSATION =
-      List.of("proto", "saddr", "sport", "daddr", "dport");
   private static final String CLEAR_SCREEN = "\033[H\033[2J";
 
   @CommandLine.Spec private CommandLine.Model.CommandSpec spec;
@@ -111,9 +109,9 @@ public final class RatopCommand implements Callable<Integer> {
     FlowFilter filter;
     TopicSource source;
     try {
-      ArgusArguments.Split split = ArgusArguments.split(keys, filterWords);
-      keySpec = ClusterKeySpec.parse(split.option() == null ? CONVERSATION : split.option());
-      filter = FlowFilter.parse(split.filter());
+      ArgusArguments.KeysAndFilter query = ArgusArguments.keysAndFilter(keys, filterWords);
+      keySpec = query.keys();
+      filter = query.filter();
       RankingOrder.parse(List.of(sort));
       source = input.topicSource();
     } catch (IllegalArgumentException e) {
