@@ -2,6 +2,7 @@ package org.argosy.cli;
 
 import org.argosy.cli.demo.DemoCommand;
 import org.argosy.cli.jobs.JobsCommand;
+import org.argosy.cli.jobs.ReportJobLauncher;
 import org.argosy.cli.sensor.SensorCommand;
 import org.argosy.tools.ra.RaCommand;
 import org.argosy.tools.racluster.RaclusterCommand;
@@ -43,7 +44,12 @@ public final class Argosy implements Runnable {
 
   public static void main(String[] args) {
     System.getProperties().putIfAbsent(LOG_CONFIG_PROPERTY, "argosy-log4j2.xml");
-    System.exit(commandLine().execute(args));
+    int exitCode = commandLine().execute(args);
+    // A Flink cluster runs this main() inside its JobManager to submit `jobs`: exiting there
+    // would stop the cluster with the job just submitted to it.
+    if (exitCode != 0 || !ReportJobLauncher.submittedToCluster()) {
+      System.exit(exitCode);
+    }
   }
 
   /** The configured command line, also used by tests. */

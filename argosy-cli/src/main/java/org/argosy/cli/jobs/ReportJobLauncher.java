@@ -41,7 +41,14 @@ public final class ReportJobLauncher {
   /** The submitted job, and whether it went to a Flink cluster that launched this program. */
   public record Launched(JobClient job, boolean inCluster) {}
 
+  private static volatile boolean submittedToCluster;
+
   private ReportJobLauncher() {}
+
+  /** Whether this process submitted the job to a Flink cluster that runs this program. */
+  public static boolean submittedToCluster() {
+    return submittedToCluster;
+  }
 
   /** Submits the job and returns at once; the client waits for or cancels it. */
   public static Launched start(Settings settings) throws Exception {
@@ -71,6 +78,7 @@ public final class ReportJobLauncher {
             "argosy reports: "
                 + String.join(
                     ", ", settings.reports().stream().map(ReportDefinition::name).toList()));
+    submittedToCluster |= inCluster;
     return new Launched(job, inCluster);
   }
 
