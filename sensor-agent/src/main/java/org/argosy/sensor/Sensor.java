@@ -11,6 +11,7 @@ import org.argosy.sensor.decode.SkipReason;
 import org.argosy.sensor.flow.FlowTable;
 import org.argosy.sensor.flow.FlowTableConfig;
 import org.argosy.sensor.flow.SensorIdentity;
+import org.argosy.sensor.flow.SequenceNumbers;
 import org.argosy.sensor.publish.FlowRecordSink;
 
 /**
@@ -25,13 +26,22 @@ public final class Sensor {
   private final SensorCounters counters = new SensorCounters();
   private volatile boolean stopRequested;
 
+  /** A sensor whose sequence numbers start at 0: for runs that nothing continues. */
   public Sensor(FlowTableConfig config, SensorIdentity identity, FlowRecordSink sink) {
+    this(config, identity, SequenceNumbers.startingAt(0), sink);
+  }
+
+  public Sensor(
+      FlowTableConfig config,
+      SensorIdentity identity,
+      SequenceNumbers sequence,
+      FlowRecordSink sink) {
     this.sink = sink;
     this.table =
         new FlowTable(
             config,
             identity,
-            0,
+            sequence,
             (record, conversationHash) -> {
               counters.record();
               sink.send(record, conversationHash);

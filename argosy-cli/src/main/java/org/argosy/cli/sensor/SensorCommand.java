@@ -20,9 +20,11 @@ import org.argosy.sensor.config.SensorConfig;
 import org.argosy.sensor.delivery.DeliveryCounters;
 import org.argosy.sensor.delivery.FsyncPolicy;
 import org.argosy.sensor.delivery.KafkaDelivery;
+import org.argosy.sensor.delivery.PersistentSequence;
 import org.argosy.sensor.delivery.ReliableKafkaSink;
 import org.argosy.sensor.flow.FlowTableConfig;
 import org.argosy.sensor.flow.SensorIdentity;
+import org.argosy.sensor.flow.SequenceNumbers;
 import org.argosy.sensor.ops.OpsServer;
 import org.argosy.sensor.ops.SensorMetrics;
 import org.argosy.sensor.publish.AvroFileFlowRecordSink;
@@ -192,7 +194,11 @@ public final class SensorCommand implements Callable<Integer> {
     try {
       FlowRecordSink sink = openSinks();
       Sensor sensor =
-          new Sensor(FlowTableConfig.withStatusInterval(statusIntervalSeconds), identity, sink);
+          new Sensor(
+              FlowTableConfig.withStatusInterval(statusIntervalSeconds),
+              identity,
+              sequenceNumbers(identity),
+              sink);
       SensorRun run = new SensorRun(sensor, sink, captures, err);
       if (metricsAddress != null) {
         metrics = SensorMetrics.serve(metricsAddress, sensor.counters(), deliveryCounters);
@@ -316,6 +322,17 @@ public final class SensorCommand implements Callable<Integer> {
       throw usage(e.getMessage());
     }
     return merged;
+  }
+
+  /**
+   * A sensor that publishes continues its sequence numbers across restarts (kept beside its spool),
+   * so consumers can tell a gap from a restart; file output starts at 0 each run.
+   */
+  private SequenceNumbers sequenceNumbers(SensorIdentity identity) {
+    if (kafka == null) {
+      return SequenceNumbers.startingAt(0);
+    }
+    return new PersistentSequence(spoolDirectory.resolve(identity.sensorId()).resolve("sequence"));
   }
 
   private FlowRecordSink openSinks() throws IOException {

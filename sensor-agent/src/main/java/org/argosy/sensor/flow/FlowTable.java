@@ -34,15 +34,18 @@ public final class FlowTable {
   private final LinkedHashMap<FlowKey, Flow> flows;
   private final FragmentJoiner fragments = new FragmentJoiner();
   private long currentSlot = Long.MIN_VALUE;
-  private long nextSeq;
+  private final SequenceNumbers sequence;
   private long evicted;
 
   public FlowTable(
-      FlowTableConfig config, SensorIdentity identity, long firstSeq, RecordListener listener) {
+      FlowTableConfig config,
+      SensorIdentity identity,
+      SequenceNumbers sequence,
+      RecordListener listener) {
     this.config = config;
     this.identity = identity;
     this.listener = listener;
-    this.nextSeq = firstSeq;
+    this.sequence = sequence;
     this.flows = new LinkedHashMap<>(1024, 0.75f, true);
   }
 
@@ -94,11 +97,6 @@ public final class FlowTable {
     return evicted;
   }
 
-  /** The sequence number the next record will carry. */
-  public long nextSeq() {
-    return nextSeq;
-  }
-
   private void closeSlot(long now) {
     fragments.expire(now);
     Iterator<Map.Entry<FlowKey, Flow>> entries = flows.entrySet().iterator();
@@ -131,6 +129,6 @@ public final class FlowTable {
   }
 
   private void emit(Flow flow, FlowCause cause) {
-    listener.onRecord(flow.drain(cause, identity, nextSeq++), flow.key.conversationHash());
+    listener.onRecord(flow.drain(cause, identity, sequence.next()), flow.key.conversationHash());
   }
 }

@@ -12,6 +12,7 @@ import org.argosy.sensor.decode.PacketDecoder;
 import org.argosy.sensor.flow.FlowTable;
 import org.argosy.sensor.flow.FlowTableConfig;
 import org.argosy.sensor.flow.SensorIdentity;
+import org.argosy.sensor.flow.SequenceNumbers;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,7 +30,7 @@ class FlowTableMemoryBenchmark {
         new FlowTable(
             FlowTableConfig.withStatusInterval(60),
             new SensorIdentity("b", "b", "b"),
-            0,
+            SequenceNumbers.startingAt(0),
             (record, hash) -> {
               throw new AssertionError("no record expected within one status interval");
             });

@@ -35,7 +35,7 @@ class FlowTableTest {
       new FlowTable(
           FlowTableConfig.withStatusInterval(5),
           new SensorIdentity("t", "t", "test"),
-          0,
+          SequenceNumbers.startingAt(0),
           (record, hash) -> records.add(record));
   private final PacketDecoder decoder = new PacketDecoder(LinkType.ETHERNET);
   private final DecodedPacket packet = new DecodedPacket();
