@@ -12,19 +12,7 @@ import org.argosy.avro.TopNRanking;
 /** Prints a ranking as an aligned text table, as people read it on a terminal. */
 public final class RankingTable {
 
-  private static final List<String> DEFAULT_METRICS = List.of("bytes", "pkts", "trans", "load");
-
   private RankingTable() {}
-
-  /** The key fields, then bytes pkts trans load. */
-  public static String format(TopNRanking ranking) {
-    List<String> fields = new ArrayList<>();
-    if (!ranking.getRows().isEmpty()) {
-      ranking.getRows().get(0).getKey().forEach(field -> fields.add(field.getName()));
-    }
-    fields.addAll(DEFAULT_METRICS);
-    return format(ranking, fields);
-  }
 
   /**
    * The columns {@code fields} (rasort {@code -s}): key field names as the report writes them, or

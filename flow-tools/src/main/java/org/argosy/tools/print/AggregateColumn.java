@@ -84,11 +84,6 @@ public final class AggregateColumn implements Column {
             + java.util.Arrays.stream(Metric.values()).map(m -> m.name).toList());
   }
 
-  /** Whether {@code name} is a metric rather than a key field. */
-  public static boolean isMetric(String name) {
-    return java.util.Arrays.stream(Metric.values()).anyMatch(m -> m.name.equals(name));
-  }
-
   public String valueOf(FlowAggregate aggregate) {
     if (metric != null) {
       return metric.value.apply(aggregate);
