@@ -4,7 +4,8 @@
 # 127.0.0.1.
 #
 #   deploy/local/cluster.sh up        start Kafka, create the topics, start Flink, submit the jobs
-#                                     when the jobs jar is built (see deploy/README.md)
+#                                     when the jobs jar is built (see deploy/README.md), and start
+#                                     the simulated sites of sites.sh (ARGOSY_SITES="" for none)
 #   deploy/local/cluster.sh status    what runs, the Flink overview and the Kafka topics
 #   deploy/local/cluster.sh submit JAR ENTRY-CLASS [ARGS...]   run a job through the REST API
 #   deploy/local/cluster.sh down      stop everything (TERM, then KILL after a grace period)
@@ -24,6 +25,8 @@ FLINK_REST_PORT="${ARGOSY_FLINK_REST_PORT:-8081}"
 FLINK_RPC_PORT="${ARGOSY_FLINK_RPC_PORT:-6123}"
 JOBS_JAR="${ARGOSY_JOBS_JAR:-$ROOT/argosy-cli/target/argosy-jobs.jar}"
 HOST=127.0.0.1
+# shellcheck disable=SC2034 # read by lib.sh
+LOG_PREFIX=cluster
 LOG_CONFIG="-Dlog4j2.configurationFile=$HERE/conf/log4j2.properties"
 BOOTSTRAP="$HOST:$KAFKA_PORT"
 REST="http://$HOST:$FLINK_REST_PORT"
@@ -36,11 +39,8 @@ JAVA_OPENS=(--add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/ja
   --add-opens=java.base/java.time=ALL-UNNAMED --add-opens=java.base/java.net=ALL-UNNAMED
   --add-opens=java.base/java.io=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED)
 
-say() { echo "cluster: $*" >&2; }
-fail() {
-  say "$*"
-  exit 1
-}
+# shellcheck source=deploy/local/lib.sh
+. "$HERE/lib.sh"
 
 # The class path of one profile of deploy/local/pom.xml (flink or kafka), resolved once.
 classpath() {
@@ -53,50 +53,6 @@ classpath() {
       fail "Maven could not resolve the $1 class path; see $RUN_DIR/maven-$1.log"
   fi
   cat "$file"
-}
-
-pid_of() {
-  local pid_file="$RUN_DIR/$1.pid"
-  [ -f "$pid_file" ] || return 1
-  local pid
-  pid="$(cat "$pid_file")"
-  if kill -0 "$pid" 2>/dev/null; then
-    echo "$pid"
-  else
-    rm -f "$pid_file"
-    return 1
-  fi
-}
-
-# start NAME COMMAND...: runs the command in the background, in a session of its own so that it
-# outlives this script and the caller's terminal, with its output in NAME.out.
-start() {
-  local name="$1"
-  shift
-  if pid_of "$name" >/dev/null; then
-    say "$name already runs (pid $(pid_of "$name"))"
-    return
-  fi
-  setsid nohup "$@" >"$RUN_DIR/$name.out" 2>&1 </dev/null &
-  echo $! >"$RUN_DIR/$name.pid"
-  say "$name started (pid $!, log $RUN_DIR/$name.log)"
-}
-
-# stop NAME: TERM, then KILL when the process has not exited after 30 s.
-stop() {
-  local name="$1" pid
-  pid="$(pid_of "$name")" || return 0
-  kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 1 60); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.5
-  done
-  if kill -0 "$pid" 2>/dev/null; then
-    say "$name (pid $pid) did not stop in 30 s; killing it"
-    kill -KILL "$pid" 2>/dev/null || true
-  fi
-  rm -f "$RUN_DIR/$name.pid"
-  say "$name stopped"
 }
 
 # await DESCRIPTION SECONDS COMMAND...: retries the command every half second.
@@ -205,7 +161,7 @@ submit() {
     fail "running $entry_class from $jar failed; see $RUN_DIR/jobmanager.log"
 }
 
-# The report job with the arguments of k8s/base/flink/report-job.yaml, on the local Kafka.
+# The report and alert jobs with the arguments of k8s/base/flink/*-job.yaml, on the local Kafka.
 jobs_up() {
   if [ ! -f "$JOBS_JAR" ]; then
     say "no jobs jar at $JOBS_JAR: the cluster runs without jobs (build it, then run up again)"
@@ -213,6 +169,7 @@ jobs_up() {
   fi
   local files="$ROOT/k8s/base/flink/files"
   say "report job: $(submit "$JOBS_JAR" org.argosy.cli.Argosy jobs --reports "$files/daily-reports.yaml" --bootstrap "$BOOTSTRAP")"
+  say "alert job: $(submit "$JOBS_JAR" org.argosy.cli.Argosy jobs --alerts "$files/alert-rules.yaml" --bootstrap "$BOOTSTRAP" --group argosy-alerts)"
 }
 
 up() {
@@ -224,10 +181,15 @@ up() {
   topics_up
   flink_up
   jobs_up
+  if [ -n "${ARGOSY_SITES-site-a site-b}" ]; then
+    "$HERE/sites.sh" up
+  fi
 }
 
 down() {
   local i
+  # sensors first: they drain to Kafka before it stops
+  "$HERE/sites.sh" down
   for ((i = ${#COMPONENTS[@]} - 1; i >= 0; i--)); do
     stop "${COMPONENTS[i]}"
   done
@@ -245,6 +207,9 @@ status() {
   done
   if pid_of jobmanager >/dev/null; then
     echo "flink overview: $(curl -sf "$REST/overview" || echo unreachable)"
+  fi
+  if [ -n "${ARGOSY_SITES-site-a site-b}" ]; then
+    "$HERE/sites.sh" status || true
   fi
   if pid_of kafka >/dev/null; then
     echo "kafka topics: $(kafka_tool org.apache.kafka.tools.TopicCommand --bootstrap-server "$BOOTSTRAP" --list 2>/dev/null | paste -sd' ' -)"

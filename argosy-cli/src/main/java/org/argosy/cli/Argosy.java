@@ -4,6 +4,7 @@ import org.argosy.cli.demo.DemoCommand;
 import org.argosy.cli.jobs.JobsCommand;
 import org.argosy.cli.jobs.ReportJobLauncher;
 import org.argosy.cli.sensor.SensorCommand;
+import org.argosy.tools.alerts.AlertsCommand;
 import org.argosy.tools.ra.RaCommand;
 import org.argosy.tools.racluster.RaclusterCommand;
 import org.argosy.tools.ragraph.RagraphCommand;
@@ -22,6 +23,7 @@ import picocli.CommandLine.Command;
     versionProvider = ArgosyVersion.class,
     description = "Argus-grade network flow monitoring on Kafka and Flink.",
     subcommands = {
+      AlertsCommand.class,
       DemoCommand.class,
       JobsCommand.class,
       RaCommand.class,

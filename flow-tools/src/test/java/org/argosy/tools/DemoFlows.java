@@ -17,12 +17,16 @@ public final class DemoFlows {
 
   /** Meters samples/demo.pcap into {@code directory}/demo.avro and returns its path. */
   public static Path write(Path directory) throws Exception {
-    Path flows = directory.resolve("demo.avro");
+    return meter(projectRoot().resolve("samples/demo.pcap"), directory.resolve("demo.avro"));
+  }
+
+  /** Meters {@code capture} as {@code argosy sensor -r CAPTURE -w FLOWS} does; returns flows. */
+  public static Path meter(Path capture, Path flows) throws Exception {
     try (AvroFileFlowRecordSink sink = new AvroFileFlowRecordSink(flows)) {
       Sensor sensor =
           new Sensor(
               FlowTableConfig.withStatusInterval(5), new SensorIdentity("lab", "s1", "demo"), sink);
-      sensor.readFile(projectRoot().resolve("samples/demo.pcap"));
+      sensor.readFile(capture);
       sensor.finish();
     }
     return flows;

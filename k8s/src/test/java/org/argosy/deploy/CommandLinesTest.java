@@ -75,6 +75,18 @@ class CommandLinesTest {
         .isEqualTo("/opt/argosy/reports/daily-reports.yaml");
   }
 
+  @Test
+  void kubernetesAlertJobArgumentsParse() throws IOException {
+    JsonNode job =
+        YamlDocuments.parse(ProjectPaths.k8s().resolve("base/flink/alert-job.yaml")).get(0);
+
+    ParseResult jobs = parse(YamlDocuments.texts(job.at("/spec/job/args"))).subcommand();
+    assertThat(jobs.commandSpec().name()).isEqualTo("jobs");
+    assertThat(jobs.matchedOptionValue("--alerts", null).toString())
+        .isEqualTo("/opt/argosy/reports/alert-rules.yaml");
+    assertThat((String) jobs.matchedOptionValue("--group", null)).isEqualTo("argosy-alerts");
+  }
+
   private static ParseResult parse(List<String> args) {
     return Argosy.commandLine().parseArgs(args.toArray(String[]::new));
   }

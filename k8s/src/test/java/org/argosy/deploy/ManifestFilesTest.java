@@ -39,9 +39,9 @@ class ManifestFilesTest {
     }
 
     assertThat(problems).isEmpty();
-    // 8 kustomizations (base, its 5 parts, 2 overlays), what they list, and 1 data file
-    assertThat(files).hasSize(23);
-    assertThat(documents).isEqualTo(33);
+    // 8 kustomizations (base, its 5 parts, 2 overlays), what they list, and 2 data files
+    assertThat(files).hasSize(25);
+    assertThat(documents).isEqualTo(34);
   }
 
   @Test

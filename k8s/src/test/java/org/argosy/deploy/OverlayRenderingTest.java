@@ -49,7 +49,7 @@ class OverlayRenderingTest {
                         .forEach(p -> problems.add(site + " " + name(d) + ": " + p))));
 
     assertThat(problems).isEmpty();
-    assertThat(RENDERED.get("site-a")).hasSize(21);
+    assertThat(RENDERED.get("site-a")).hasSize(22);
     assertThat(RENDERED.get("site-b")).hasSize(5);
   }
 
@@ -108,7 +108,8 @@ class OverlayRenderingTest {
     List<JsonNode> jobs = ofKind(siteA, "FlinkDeployment");
     String bootstrap = name(single(siteA, "Kafka")) + "-kafka-bootstrap.argosy.svc:9092";
 
-    assertThat(jobs.stream().map(OverlayRenderingTest::name)).containsExactly("argosy-reports");
+    assertThat(jobs.stream().map(OverlayRenderingTest::name))
+        .containsExactly("argosy-alerts", "argosy-reports");
     assertThat(jobs)
         .allSatisfy(
             job -> {
@@ -135,6 +136,9 @@ class OverlayRenderingTest {
             });
     assertThat(YamlDocuments.texts(single(jobs, "argosy-reports").at("/spec/job/args")))
         .containsSequence("--reports", "/opt/argosy/reports/daily-reports.yaml");
+    assertThat(YamlDocuments.texts(single(jobs, "argosy-alerts").at("/spec/job/args")))
+        .containsSequence("--alerts", "/opt/argosy/reports/alert-rules.yaml")
+        .containsSequence("--group", "argosy-alerts");
   }
 
   @Test

@@ -19,9 +19,10 @@ import org.junit.jupiter.api.Test;
  * is read to the end: packets that cannot be decoded are counted, files libpcap rejects are a clear
  * error naming the file, and nothing else escapes.
  */
-class SharedCapturesTest {
+public class SharedCapturesTest {
 
-  static Path corpus() {
+  /** The shared corpus of real captures (tcpdump's regression tests). */
+  public static Path corpus() {
     Path root = Path.of(System.getProperty("argosy.project.root", ".."));
     return root.resolve("../shared/pcaps/tcpdump-tests").normalize();
   }

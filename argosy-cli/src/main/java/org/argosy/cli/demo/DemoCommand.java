@@ -13,6 +13,8 @@ import java.util.stream.Collectors;
 import org.argosy.avro.TopNRanking;
 import org.argosy.jobs.topn.TopNReport;
 import org.argosy.query.RankingTable;
+import org.argosy.query.alert.AlertRule;
+import org.argosy.query.alert.AlertRuleFile;
 import org.argosy.query.report.ReportDefinition;
 import org.argosy.query.report.ReportFile;
 import org.argosy.sensor.flow.SensorIdentity;
@@ -26,13 +28,16 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Runs the pipeline end to end in this process: an embedded Kafka broker, the sensor on a"
-          + " capture file publishing flow records to topic 'flows', the ranking job on a local"
-          + " Flink cluster (web UI on 127.0.0.1) writing to 'flow-topn', and prints each ranking.",
+          + " capture file publishing flow records to topic 'flows', the ranking job and the alert"
+          + " rules on a local Flink cluster (web UI on 127.0.0.1) writing to 'flow-topn' and"
+          + " 'flow-alerts', and prints each ranking.",
       "",
       "Examples:",
       "  argosy demo --once",
       "  argosy demo --pcap traffic.pcap -m saddr/24 --window 60 -N 5",
-      "  argosy demo --reports reports/daily-reports.yaml --once"
+      "  argosy demo --reports reports/daily-reports.yaml --once",
+      "  argosy demo   # runs on; then: argosy sensor -r samples/elephant.pcap --kafka HOST:PORT"
+          + " and argosy alerts --follow -S kafka://HOST:PORT/flow-alerts-avro (printed at start)"
     })
 public final class DemoCommand implements Callable<Integer> {
 
@@ -84,6 +89,17 @@ public final class DemoCommand implements Callable<Integer> {
   private Path reportsFile;
 
   @Option(
+      names = "--alerts",
+      paramLabel = "FILE",
+      description =
+          "Alert rules to run beside the reports (default: the bundled"
+              + " reports/demo-alert-rules.yaml); follow them with `argosy alerts --follow`.")
+  private Path alertsFile;
+
+  @Option(names = "--no-alerts", description = "Run no alert rules.")
+  private boolean noAlerts;
+
+  @Option(
       names = "--status-interval",
       paramLabel = "SECONDS",
       description = "Sensor status interval; must divide the window (default: ${DEFAULT-VALUE}).",
@@ -119,6 +135,7 @@ public final class DemoCommand implements Callable<Integer> {
         new DemoPipeline.Settings(
             capture,
             reports,
+            alertRules(),
             statusIntervalSeconds,
             new SensorIdentity("demo", "demo-sensor", capture.getFileName().toString()),
             webUiPort,
@@ -189,6 +206,32 @@ public final class DemoCommand implements Callable<Integer> {
 
   private CommandLine.ParameterException usage(String message) {
     return new CommandLine.ParameterException(spec.commandLine(), message);
+  }
+
+  /**
+   * The rules of --alerts, or the bundled demo rules when the project is at hand; a bad file stops
+   * here.
+   */
+  private List<AlertRule> alertRules() {
+    if (noAlerts) {
+      if (alertsFile != null) {
+        throw usage("--no-alerts cannot be combined with --alerts");
+      }
+      return List.of();
+    }
+    if (alertsFile != null) {
+      return AlertRuleFile.load(alertsFile);
+    }
+    Path bundled =
+        Path.of(System.getProperty(HOME_PROPERTY, "."), "reports", "demo-alert-rules.yaml");
+    if (!Files.isReadable(bundled)) {
+      // Run from a jar outside the repository: there is nothing bundled to run.
+      spec.commandLine()
+          .getErr()
+          .println("demo: no bundled alert rules at " + bundled + "; running without alerts");
+      return List.of();
+    }
+    return AlertRuleFile.load(bundled);
   }
 
   private static Path bundledCapture() {

@@ -11,11 +11,13 @@ import java.util.stream.Stream;
 import org.apache.flink.core.execution.JobClient;
 import org.argosy.avro.TopNRanking;
 import org.argosy.cli.jobs.ReportJobLauncher;
+import org.argosy.jobs.alert.AlertJob;
 import org.argosy.jobs.report.ReportJob;
 import org.argosy.jobs.report.ReportJobOptions;
 import org.argosy.jobs.topn.TopNReport;
 import org.argosy.kafka.embedded.EmbeddedKafka;
 import org.argosy.kafka.embedded.KafkaBroker;
+import org.argosy.query.alert.AlertRule;
 import org.argosy.query.report.ReportDefinition;
 import org.argosy.sensor.Sensor;
 import org.argosy.sensor.capture.PcapFileReader.CaptureFileException;
@@ -48,12 +50,25 @@ public final class DemoPipeline {
           .build();
 
   /**
+   * Running on after the replay, the demo waits for more captures: after 15 s without records the
+   * event time follows the clock, so the replay's last windows close (and their alerts fire)
+   * without more traffic. Long enough that a busy start-up does not pass for silence.
+   */
+  static final ReportJobOptions LIVE_JOB_OPTIONS =
+      ReportJobOptions.builder()
+          .maxOutOfOrderness(Duration.ofSeconds(5))
+          .checkpointInterval(Duration.ofSeconds(2))
+          .quietAdvance(Duration.ofSeconds(15))
+          .build();
+
+  /**
    * @param webUiPort 0 picks a free port (tests); the demo uses 8081
    * @param once replay the capture, print the last window and return; otherwise run until stopped
    */
   public record Settings(
       Path pcap,
       List<ReportDefinition> reports,
+      List<AlertRule> rules,
       long statusIntervalSeconds,
       SensorIdentity identity,
       int webUiPort,
@@ -67,7 +82,14 @@ public final class DemoPipeline {
         SensorIdentity identity,
         int webUiPort,
         boolean once) {
-      this(pcap, List.of(report.toDefinition()), statusIntervalSeconds, identity, webUiPort, once);
+      this(
+          pcap,
+          List.of(report.toDefinition()),
+          List.of(),
+          statusIntervalSeconds,
+          identity,
+          webUiPort,
+          once);
     }
   }
 
@@ -84,7 +106,13 @@ public final class DemoPipeline {
     try (KafkaBroker broker = EmbeddedKafka.start()) {
       broker.createTopics(FLOW_PARTITIONS, ReportJob.FLOWS_TOPIC);
       broker.createTopics(
-          1, ReportJob.TOPN_TOPIC, ReportJob.AGGREGATES_TOPIC, ReportJob.LATE_TOPIC);
+          1,
+          ReportJob.TOPN_TOPIC,
+          ReportJob.AGGREGATES_TOPIC,
+          ReportJob.LATE_TOPIC,
+          ReportJob.DEAD_LETTER_TOPIC,
+          AlertJob.ALERTS_TOPIC,
+          AlertJob.ALERTS_AVRO_TOPIC);
       RankingFollower follower =
           new RankingFollower(broker.bootstrapServers(), ReportJob.TOPN_TOPIC, rankings);
       Thread followerThread = new Thread(follower, "ranking-follower");
@@ -100,7 +128,15 @@ public final class DemoPipeline {
         } else {
           JobClient job = runJob(broker);
           replayCapture(broker);
-          LOG.info("capture replayed; rankings follow as windows close. Ctrl-C stops.");
+          String kafka = broker.bootstrapServers();
+          LOG.info(
+              "capture replayed; rankings follow as windows close. Kafka is at {}: replay another"
+                  + " capture with `./argosy sensor -r FILE --kafka {}`, follow the alerts with"
+                  + " `./argosy alerts --follow -S kafka://{}/{}`. Ctrl-C stops.",
+              kafka,
+              kafka,
+              kafka,
+              AlertJob.ALERTS_AVRO_TOPIC);
           job.getJobExecutionResult().get();
         }
       } finally {
@@ -153,11 +189,14 @@ public final class DemoPipeline {
                 new ReportJobLauncher.Settings(
                     broker.bootstrapServers(),
                     settings.reports(),
-                    JOB_OPTIONS,
+                    settings.rules(),
+                    settings.once() ? JOB_OPTIONS : LIVE_JOB_OPTIONS,
                     settings.once(),
                     settings.webUiPort(),
                     PARALLELISM,
-                    "argosy-demo"))
+                    "argosy-demo",
+                    null,
+                    false))
             .job();
     if (settings.webUiPort() != 0) {
       LOG.info("Flink web UI: http://127.0.0.1:{}", settings.webUiPort());

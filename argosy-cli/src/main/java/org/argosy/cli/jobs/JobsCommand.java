@@ -1,6 +1,7 @@
 package org.argosy.cli.jobs;
 
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
@@ -13,8 +14,12 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.argosy.jobs.alert.AlertJob;
 import org.argosy.jobs.report.ReportJob;
 import org.argosy.jobs.report.ReportJobOptions;
+import org.argosy.jobs.store.HistoryStore;
+import org.argosy.query.alert.AlertRule;
+import org.argosy.query.alert.AlertRuleFile;
 import org.argosy.query.report.ReportDefinition;
 import org.argosy.query.report.ReportFile;
 import org.slf4j.Logger;
@@ -23,18 +28,23 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code argosy jobs}: the report job of a report file against a Kafka cluster. */
+/** {@code argosy jobs}: the report and alert job of a report and a rule file against Kafka. */
 @Command(
     name = "jobs",
     mixinStandardHelpOptions = true,
     description = {
-      "Runs the report job for every report of a report file on a local Flink cluster (web UI on"
-          + " 127.0.0.1): reads flow records from topic 'flows' of the given Kafka cluster and"
-          + " writes aggregates to 'flow-aggregates', rankings to 'flow-topn' and late records to"
-          + " 'flows-late', exactly once (visible to read_committed consumers at each checkpoint).",
+      "Runs the report job for every report of a report file and every rule of an alert rule"
+          + " file on a local Flink cluster (web UI on 127.0.0.1): reads flow records from topic"
+          + " 'flows' of the given Kafka cluster and writes aggregates to 'flow-aggregates',"
+          + " rankings to 'flow-topn', alerts to 'flow-alerts' and 'flow-alerts-avro', late records to"
+          + " 'flows-late' and records it cannot count (undecodable or absurd, with the reason in"
+          + " headers) to 'flows-dlq', exactly once (visible to read_committed consumers at each"
+          + " checkpoint).",
       "",
       "Examples:",
       "  argosy jobs --bootstrap 127.0.0.1:9092 --reports reports/daily-reports.yaml",
+      "  argosy jobs --bootstrap 127.0.0.1:9092 --alerts reports/alert-rules.yaml --group"
+          + " argosy-alerts",
       "  argosy jobs --bootstrap kafka:9092 --reports r.yaml --state-backend rocksdb"
           + " --checkpoint-dir file:///var/lib/argosy/checkpoints"
     })
@@ -42,6 +52,9 @@ public final class JobsCommand implements Callable<Integer> {
 
   private static final Logger LOG = LoggerFactory.getLogger(JobsCommand.class);
   private static final Duration KAFKA_TIMEOUT = Duration.ofSeconds(15);
+
+  /** Passwords never go on command lines, where process listings and shell history show them. */
+  static final String STORE_PASSWORD_VARIABLE = "ARGOSY_STORE_PASSWORD";
 
   @CommandLine.Spec private CommandLine.Model.CommandSpec spec;
 
@@ -54,10 +67,59 @@ public final class JobsCommand implements Callable<Integer> {
 
   @Option(
       names = "--reports",
-      required = true,
       paramLabel = "FILE",
       description = "The report file (see reports/daily-reports.yaml).")
   private Path reportsFile;
+
+  @Option(
+      names = "--alerts",
+      paramLabel = "FILE",
+      description =
+          "The alert rule file (see reports/alert-rules.yaml): alerts to 'flow-alerts' (JSON) and"
+              + " 'flow-alerts-avro'. With --reports too, both run in one job on one source.")
+  private Path alertsFile;
+
+  @Option(
+      names = "--json",
+      description =
+          "Also write aggregates and rankings as JSON lines to 'flow-aggregates-json' and"
+              + " 'flow-topn-json', for consumers that read no Avro.")
+  private boolean json;
+
+  @Option(
+      names = "--max-drift",
+      paramLabel = "SECONDS",
+      description =
+          "Watermark alignment: pause Kafka partitions whose event time runs more than this ahead"
+              + " of the slowest (sites far apart in time make fewer late records). Default: off.")
+  private Integer maxDriftSeconds;
+
+  @Option(
+      names = "--store",
+      paramLabel = "JDBC-URL",
+      description =
+          "Also keep every aggregate and ranking row in PostgreSQL (tables flow_aggregates and"
+              + " flow_rankings, created if missing), e.g."
+              + " jdbc:postgresql://127.0.0.1:5432/argosy. The password is read from the"
+              + " environment variable "
+              + STORE_PASSWORD_VARIABLE
+              + ".")
+  private String storeUrl;
+
+  @Option(
+      names = "--store-user",
+      paramLabel = "USER",
+      defaultValue = "argosy",
+      description = "The store's database user (default: ${DEFAULT-VALUE}).")
+  private String storeUser;
+
+  @Option(
+      names = "--quiet-advance",
+      paramLabel = "SECONDS",
+      description =
+          "After this many seconds without records on a partition, let its event time follow the"
+              + " clock so the last windows close (records arriving later are late). Default: off.")
+  private Integer quietAdvanceSeconds;
 
   @Option(
       names = "--web-ui-port",
@@ -136,18 +198,48 @@ public final class JobsCommand implements Callable<Integer> {
               .checkpointInterval(Duration.ofSeconds(checkpointSeconds))
               .checkpointDirectory(checkpointDirectory)
               .maxOutOfOrderness(Duration.ofSeconds(maxOutOfOrdernessSeconds))
+              .quietAdvance(
+                  quietAdvanceSeconds == null ? null : Duration.ofSeconds(quietAdvanceSeconds))
+              .maxWatermarkDrift(
+                  maxDriftSeconds == null ? null : Duration.ofSeconds(maxDriftSeconds))
               .build();
     } catch (IllegalArgumentException e) {
       throw usage(e.getMessage());
     }
     // Everything the user wrote is checked before anything starts.
-    List<ReportDefinition> reports = ReportFile.load(reportsFile);
+    if (reportsFile == null && alertsFile == null) {
+      throw usage("give --reports FILE, --alerts FILE or both");
+    }
+    List<ReportDefinition> reports = reportsFile == null ? List.of() : ReportFile.load(reportsFile);
+    List<AlertRule> rules = alertsFile == null ? List.of() : AlertRuleFile.load(alertsFile);
+    ReportJobLauncher.Settings settings;
+    try {
+      settings =
+          new ReportJobLauncher.Settings(
+              bootstrap,
+              reports,
+              rules,
+              options,
+              bounded,
+              webUiPort,
+              parallelism,
+              group,
+              store(reports),
+              json);
+    } catch (IllegalArgumentException e) {
+      throw usage(e.getMessage());
+    }
     prepareTopics();
+    if (settings.store() != null) {
+      try {
+        settings.store().createTables();
+      } catch (SQLException e) {
+        throw new IllegalStateException(
+            "--store " + storeUrl + ": cannot prepare the tables: " + e.getMessage(), e);
+      }
+    }
 
-    ReportJobLauncher.Launched launched =
-        ReportJobLauncher.start(
-            new ReportJobLauncher.Settings(
-                bootstrap, reports, options, bounded, webUiPort, parallelism, group));
+    ReportJobLauncher.Launched launched = ReportJobLauncher.start(settings);
     JobClient job = launched.job();
     String where =
         launched.inCluster()
@@ -157,8 +249,13 @@ public final class JobsCommand implements Callable<Integer> {
     spec.commandLine()
         .getOut()
         .printf(
-            "argosy jobs: %d reports of %s running as Flink job %s %s%n",
-            reports.size(), reportsFile, job.getJobID(), where);
+            "argosy jobs: %d reports%s and %d alert rules%s running as Flink job %s %s%n",
+            reports.size(),
+            reportsFile == null ? "" : " of " + reportsFile,
+            rules.size(),
+            alertsFile == null ? "" : " of " + alertsFile,
+            job.getJobID(),
+            where);
     spec.commandLine().getOut().flush();
     if (launched.inCluster()) {
       return 0; // the cluster runs and restarts the job; this program's part is done
@@ -193,7 +290,16 @@ public final class JobsCommand implements Callable<Integer> {
                 + "' does not exist; start a sensor publishing to it, or create it");
       }
       List<NewTopic> missing =
-          List.of(ReportJob.AGGREGATES_TOPIC, ReportJob.TOPN_TOPIC, ReportJob.LATE_TOPIC).stream()
+          List.of(
+                  ReportJob.AGGREGATES_TOPIC,
+                  ReportJob.TOPN_TOPIC,
+                  ReportJob.LATE_TOPIC,
+                  ReportJob.DEAD_LETTER_TOPIC,
+                  ReportJob.AGGREGATES_JSON_TOPIC,
+                  ReportJob.TOPN_JSON_TOPIC,
+                  AlertJob.ALERTS_TOPIC,
+                  AlertJob.ALERTS_AVRO_TOPIC)
+              .stream()
               .filter(topic -> !topics.contains(topic))
               .map(
                   topic ->
@@ -207,6 +313,21 @@ public final class JobsCommand implements Callable<Integer> {
       throw new IllegalStateException(
           "cannot reach Kafka at " + bootstrap + " within " + KAFKA_TIMEOUT.toSeconds() + "s", e);
     }
+  }
+
+  /** The history store of --store, or null. */
+  private HistoryStore store(List<ReportDefinition> reports) {
+    if (storeUrl == null) {
+      return null;
+    }
+    if (reports.isEmpty()) {
+      throw usage("--store keeps the reports' results: it needs --reports");
+    }
+    return HistoryStore.builder()
+        .url(storeUrl)
+        .user(storeUser)
+        .password(System.getenv().getOrDefault(STORE_PASSWORD_VARIABLE, ""))
+        .build();
   }
 
   private CommandLine.ParameterException usage(String message) {

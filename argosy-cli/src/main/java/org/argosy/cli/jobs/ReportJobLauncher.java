@@ -1,7 +1,10 @@
 package org.argosy.cli.jobs;
 
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.RestOptions;
@@ -10,14 +13,19 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.argosy.cli.demo.FlinkScratchDirectory;
+import org.argosy.jobs.alert.AlertJob;
 import org.argosy.jobs.kafka.FlowTopics;
 import org.argosy.jobs.report.ReportJob;
 import org.argosy.jobs.report.ReportJobOptions;
+import org.argosy.jobs.store.HistoryStore;
+import org.argosy.query.alert.AlertRule;
 import org.argosy.query.report.ReportDefinition;
 
 /**
- * Starts the report job, reading topic {@code flows} of a Kafka cluster and writing {@code
- * flow-aggregates}, {@code flow-topn} and {@code flows-late} there with exactly-once transactions.
+ * Starts the report and alert job, reading topic {@code flows} of a Kafka cluster and writing
+ * {@code flow-aggregates}, {@code flow-topn}, {@code flow-alerts}, {@code flow-alerts-avro}, {@code
+ * flows-late} and {@code flows-dlq} (records of {@code flows} that are not counted, with the
+ * reason) there with exactly-once transactions. Reports and rules share one source and one job.
  * Submitted to a Flink cluster (REST, CLI, the Kubernetes operator) it runs in that cluster;
  * otherwise on a Flink cluster inside this process with every listener on 127.0.0.1 and the web UI
  * on the port asked for.
@@ -26,17 +34,56 @@ public final class ReportJobLauncher {
 
   /**
    * @param bootstrapServers the Kafka cluster
+   * @param reports the reports; may be empty when there are rules
+   * @param rules the alert rules, writing {@code flow-alerts} (JSON) and {@code flow-alerts-avro};
+   *     may be empty. Report and rule names must all differ (they name the job's operators).
+   * @param store where the reports' aggregates and rankings are also kept; null for none
+   * @param json also write the reports' results as JSON to {@code flow-aggregates-json} and {@code
+   *     flow-topn-json}
    * @param bounded stop at the end of what {@code flows} holds when the job starts
    * @param webUiPort 0 picks a free port
    */
   public record Settings(
       String bootstrapServers,
       List<ReportDefinition> reports,
+      List<AlertRule> rules,
       ReportJobOptions options,
       boolean bounded,
       int webUiPort,
       int parallelism,
-      String consumerGroup) {}
+      String consumerGroup,
+      HistoryStore store,
+      boolean json) {
+
+    public Settings {
+      reports = List.copyOf(reports);
+      rules = List.copyOf(rules);
+      if (reports.isEmpty() && rules.isEmpty()) {
+        throw new IllegalArgumentException("nothing to run: give reports, alert rules or both");
+      }
+      Set<String> seen = new HashSet<>();
+      for (String name : names(reports, rules)) {
+        if (!seen.add(name)) {
+          throw new IllegalArgumentException(
+              "the name '"
+                  + name
+                  + "' is both a report and an alert rule; they share one job, rename one");
+        }
+      }
+    }
+
+    /** The names of the reports, then of the rules. */
+    public List<String> names() {
+      return names(reports, rules);
+    }
+
+    private static List<String> names(List<ReportDefinition> reports, List<AlertRule> rules) {
+      List<String> names = new ArrayList<>();
+      reports.forEach(report -> names.add(report.name()));
+      rules.forEach(rule -> names.add(rule.name()));
+      return names;
+    }
+  }
 
   /** The submitted job, and whether it went to a Flink cluster that launched this program. */
   public record Launched(JobClient job, boolean inCluster) {}
@@ -62,24 +109,76 @@ public final class ReportJobLauncher {
     }
     String bootstrap = settings.bootstrapServers();
     String prefix = settings.consumerGroup();
-    ReportJob.build(
-        env,
+    var source =
         FlowTopics.flowSource(
-            bootstrap, ReportJob.FLOWS_TOPIC, prefix, settings.bounded(), Map.of()),
-        new ReportJob.Sinks(
-            FlowTopics.aggregateSink(
-                bootstrap, ReportJob.AGGREGATES_TOPIC, prefix + "-aggregates", Map.of()),
-            FlowTopics.rankingSink(bootstrap, ReportJob.TOPN_TOPIC, prefix + "-topn", Map.of()),
-            FlowTopics.lateSink(bootstrap, ReportJob.LATE_TOPIC, prefix + "-late", Map.of())),
-        settings.reports(),
-        settings.options());
-    JobClient job =
-        env.executeAsync(
-            "argosy reports: "
-                + String.join(
-                    ", ", settings.reports().stream().map(ReportDefinition::name).toList()));
+            bootstrap, ReportJob.FLOWS_TOPIC, prefix, settings.bounded(), Map.of());
+    var deadLetters =
+        FlowTopics.deadLetterSink(
+            bootstrap, ReportJob.DEAD_LETTER_TOPIC, prefix + "-dlq", Map.of());
+    AlertJob.Sinks alertSinks =
+        new AlertJob.Sinks(
+            FlowTopics.alertJsonSink(
+                bootstrap, AlertJob.ALERTS_TOPIC, prefix + "-alerts-json", Map.of()),
+            FlowTopics.alertAvroSink(
+                bootstrap, AlertJob.ALERTS_AVRO_TOPIC, prefix + "-alerts-avro", Map.of()),
+            FlowTopics.lateSink(
+                bootstrap, ReportJob.LATE_TOPIC, prefix + "-alerts-late", Map.of()));
+    if (settings.reports().isEmpty()) {
+      AlertJob.build(env, source, alertSinks, deadLetters, settings.rules(), settings.options());
+    } else {
+      ReportJob.Built built =
+          ReportJob.build(
+              env,
+              source,
+              new ReportJob.Sinks(
+                  FlowTopics.aggregateSink(
+                      bootstrap, ReportJob.AGGREGATES_TOPIC, prefix + "-aggregates", Map.of()),
+                  FlowTopics.rankingSink(
+                      bootstrap, ReportJob.TOPN_TOPIC, prefix + "-topn", Map.of()),
+                  FlowTopics.lateSink(bootstrap, ReportJob.LATE_TOPIC, prefix + "-late", Map.of()),
+                  deadLetters),
+              settings.reports(),
+              settings.options());
+      if (settings.store() != null) {
+        settings.store().attach(built.outputs());
+      }
+      if (settings.json()) {
+        addJsonSinks(built.outputs(), bootstrap, prefix);
+      }
+      if (!settings.rules().isEmpty()) {
+        AlertJob.attach(
+            built.flows(), alertSinks, settings.rules(), settings.options().rankBuckets());
+      }
+    }
+    JobClient job = env.executeAsync("argosy: " + String.join(", ", settings.names()));
     submittedToCluster |= inCluster;
     return new Launched(job, inCluster);
+  }
+
+  private static void addJsonSinks(ReportJob.Outputs outputs, String bootstrap, String prefix) {
+    outputs
+        .aggregates()
+        .ifPresent(
+            aggregates ->
+                aggregates
+                    .sinkTo(
+                        FlowTopics.aggregateJsonSink(
+                            bootstrap,
+                            ReportJob.AGGREGATES_JSON_TOPIC,
+                            prefix + "-aggregates-json",
+                            Map.of()))
+                    .uid("sink-aggregates-json")
+                    .name(ReportJob.AGGREGATES_JSON_TOPIC));
+    outputs
+        .rankings()
+        .ifPresent(
+            rankings ->
+                rankings
+                    .sinkTo(
+                        FlowTopics.rankingJsonSink(
+                            bootstrap, ReportJob.TOPN_JSON_TOPIC, prefix + "-topn-json", Map.of()))
+                    .uid("sink-rankings-json")
+                    .name(ReportJob.TOPN_JSON_TOPIC));
   }
 
   private static Configuration configuration(Settings settings) {

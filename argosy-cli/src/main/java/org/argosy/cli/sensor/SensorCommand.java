@@ -43,7 +43,8 @@ import picocli.CommandLine.Option;
     description = {
       "Meters packets into bidirectional flow records as Argus does: from capture files (read in"
           + " timestamp order, as fast as possible) or from live interfaces (until Ctrl-C or"
-          + " SIGTERM, which emit every active flow as a final record and close the outputs).",
+          + " SIGTERM, which emit every active flow as a final record, drain the outputs to Kafka"
+          + " or the spool within drain-timeout, and exit 0; a second signal exits at once).",
       "",
       "Examples:",
       "  argosy sensor -r capture.pcap -w flows.avro",
@@ -170,7 +171,11 @@ public final class SensorCommand implements Callable<Integer> {
   @Option(
       names = "--metrics",
       paramLabel = "HOST:PORT",
-      description = "Serve /metrics (Prometheus text) and /health here, e.g. 127.0.0.1:9464.")
+      description =
+          "Serve /metrics (Prometheus text: packets, decode errors, libpcap's received and"
+              + " dropped packets per interface, records sent, spooled and dropped, spool bytes,"
+              + " delivery latency p50/p90/p99) and /health here, e.g. 127.0.0.1:9464 (port 0:"
+              + " any free port, printed at start).")
   private String metricsAddress;
 
   private SensorConfig settings;
@@ -191,7 +196,8 @@ public final class SensorCommand implements Callable<Integer> {
     SensorIdentity identity =
         new SensorIdentity(
             site, sensorId != null ? sensorId : hostName(), String.join(",", inputNames()));
-    try {
+    try (SpoolLock spoolLock =
+        kafka == null ? null : SpoolLock.acquire(spoolDirectory.resolve(identity.sensorId()))) {
       FlowRecordSink sink = openSinks();
       Sensor sensor =
           new Sensor(
@@ -199,9 +205,14 @@ public final class SensorCommand implements Callable<Integer> {
               identity,
               sequenceNumbers(identity),
               sink);
-      SensorRun run = new SensorRun(sensor, sink, captures, err);
+      SensorRun run = new SensorRun(sensor, sink, captures, err, stopBound());
       if (metricsAddress != null) {
-        metrics = SensorMetrics.serve(metricsAddress, sensor.counters(), deliveryCounters);
+        metrics =
+            SensorMetrics.serve(metricsAddress, sensor.counters(), deliveryCounters, captures);
+        err.printf(
+            "sensor: metrics on http://%s:%d/metrics%n",
+            metricsAddress.substring(0, metricsAddress.lastIndexOf(':')), metrics.port());
+        err.flush();
       }
       if (captures.isEmpty()) {
         run.readFiles(captureFiles());
@@ -210,11 +221,25 @@ public final class SensorCommand implements Callable<Integer> {
       }
       return 0;
     } finally {
-      captures.forEach(LiveCapture::close);
+      // the endpoint reads the captures' statistics: it goes first
       if (metrics != null) {
         metrics.close();
       }
+      captures.forEach(LiveCapture::close);
     }
+  }
+
+  /** How long the drain of the outputs may wait for Kafka when the sensor stops. */
+  private Duration drainTimeout() {
+    return Duration.ofSeconds(settings.getLong("drain-timeout", 30));
+  }
+
+  /**
+   * The longest a stop may take: one drain timeout for Kafka, then closing the producer (at most
+   * its max.block.ms) and writing what is left to the spool, with room to spare.
+   */
+  private Duration stopBound() {
+    return drainTimeout().plusSeconds(30);
   }
 
   private void validate() {
@@ -357,7 +382,7 @@ public final class SensorCommand implements Callable<Integer> {
                   settings.getLong("spool.segment-bytes", 8L << 20),
                   FsyncPolicy.valueOf(settings.get("spool.fsync", "SEGMENT").toUpperCase()))
               .memoryRecords((int) settings.getLong("queue.records", 100_000))
-              .drainTimeout(Duration.ofSeconds(settings.getLong("drain-timeout", 30)))
+              .drainTimeout(drainTimeout())
               .build();
       deliveryCounters = delivery.counters();
       sinks.add(delivery);

@@ -2,6 +2,7 @@ package org.argosy.cli.sensor;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -14,8 +15,10 @@ import org.argosy.sensor.publish.FlowRecordSink;
 
 /**
  * Drives a sensor from its inputs until they end or the process is asked to stop. Ctrl-C and
- * SIGTERM run a shutdown hook that stops the inputs and then waits until this run has emitted every
- * active flow and closed the outputs, so that no flow is lost on a stop.
+ * SIGTERM ({@link StopSignals}) stop the inputs; the run then emits every active flow as a final
+ * record, drains the outputs (Kafka, or the spool when Kafka does not take them within the drain
+ * timeout) and returns normally, so that the command exits 0. Should that take longer than the stop
+ * bound, the process exits 1 with a warning; a second signal exits 1 at once.
  */
 final class SensorRun {
 
@@ -28,20 +31,27 @@ final class SensorRun {
    */
   private static final long TICK_LAG_MICROS = 2_000_000;
 
-  /** The longest a stop waits for the final records to be written. */
-  private static final long FINISH_WAIT_SECONDS = 60;
-
   private final Sensor sensor;
   private final FlowRecordSink sink;
   private final List<LiveCapture> captures;
   private final PrintWriter err;
+  private final Duration stopBound;
   private final CountDownLatch finished = new CountDownLatch(1);
 
-  SensorRun(Sensor sensor, FlowRecordSink sink, List<LiveCapture> captures, PrintWriter err) {
+  /**
+   * @param stopBound the longest a stop may take from the signal to the outputs being closed
+   */
+  SensorRun(
+      Sensor sensor,
+      FlowRecordSink sink,
+      List<LiveCapture> captures,
+      PrintWriter err,
+      Duration stopBound) {
     this.sensor = sensor;
     this.sink = sink;
     this.captures = captures;
     this.err = err;
+    this.stopBound = stopBound;
   }
 
   /** Reads the files one after the other; a file that breaks off is reported and the rest read. */
@@ -101,48 +111,54 @@ final class SensorRun {
   }
 
   /**
-   * Runs the inputs with a shutdown hook installed, then emits every active flow, closes the sink
-   * and prints the counters, all before the hook may let the JVM end. The hook is removed
-   * afterwards, so that a command run inside a longer-lived JVM (tests) leaves none behind.
+   * Runs the inputs with the stop signals handled, then emits every active flow, closes the sink
+   * and prints the counters.
    */
   private void runUntilStopped(Inputs inputs) {
-    Thread hook = new Thread(this::stopAndAwaitFinish, "sensor-shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
-    try {
-      inputs.run();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } finally {
+    try (StopSignals signals = new StopSignals(this::stop, this::stopNow)) {
       try {
-        sensor.finish();
-        sink.close();
-        err.println("sensor: " + sensor.counters());
-        err.flush();
+        inputs.run();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       } finally {
-        finished.countDown();
-        removeHook(hook);
+        try {
+          sensor.finish();
+          sink.close();
+          err.println("sensor: " + sensor.counters());
+          err.flush();
+        } finally {
+          finished.countDown();
+        }
       }
     }
   }
 
-  private void stopAndAwaitFinish() {
+  /** The first SIGTERM or Ctrl-C: stop the inputs, and watch that the rest ends in time. */
+  private void stop(String signal) {
+    err.println("sensor: SIG" + signal + ": stopping capture, writing the final flow records");
+    err.flush();
     sensor.requestStop();
     captures.forEach(LiveCapture::stop);
-    try {
-      if (!finished.await(FINISH_WAIT_SECONDS, TimeUnit.SECONDS)) {
-        warn("final flow records not written within " + FINISH_WAIT_SECONDS + " s");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    Thread watchdog =
+        new Thread(
+            () -> {
+              try {
+                if (!finished.await(stopBound.toMillis(), TimeUnit.MILLISECONDS)) {
+                  warn("final flow records not written within " + stopBound + "; exiting");
+                  System.exit(1);
+                }
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "sensor-stop-watchdog");
+    watchdog.setDaemon(true);
+    watchdog.start();
   }
 
-  private static void removeHook(Thread hook) {
-    try {
-      Runtime.getRuntime().removeShutdownHook(hook);
-    } catch (IllegalStateException e) {
-      // the JVM is already shutting down: the hook is running and waits for us
-    }
+  private void stopNow(String signal) {
+    warn("SIG" + signal + " again: exiting without waiting for the final flow records");
+    System.exit(1);
   }
 
   private void reportDrops() {

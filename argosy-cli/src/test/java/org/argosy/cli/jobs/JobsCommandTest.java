@@ -61,6 +61,56 @@ class JobsCommandTest {
   }
 
   @Test
+  void aBadAlertRuleFileStopsJobsAndDemoBeforeAnythingStarts(@TempDir Path dir) throws Exception {
+    Path rules = dir.resolve("rules.yaml");
+    Files.writeString(
+        rules,
+        """
+        rules:
+          - name: scan
+            kind: distinct
+            keys: saddr
+            count: dport
+            above: many
+        """);
+    assertThat(run("jobs", "--bootstrap", "127.0.0.1:1", "--alerts", rules.toString()))
+        .isEqualTo(2);
+    assertThat(err.toString())
+        .contains("rules.yaml:6: rule 'scan': field 'above': 'many' is not an amount")
+        .doesNotContain("Exception");
+    assertThat(run("demo", "--alerts", rules.toString(), "--web-ui-port", "0")).isEqualTo(2);
+    assertThat(err.toString()).contains("rule 'scan': field 'above'");
+  }
+
+  @Test
+  void jobsNeedReportsOrRulesWithDistinctNames(@TempDir Path dir) throws Exception {
+    assertThat(run("jobs", "--bootstrap", "127.0.0.1:1")).isEqualTo(2);
+    assertThat(err.toString()).contains("give --reports FILE, --alerts FILE or both");
+    Path rules = dir.resolve("rules.yaml");
+    Files.writeString(
+        rules,
+        """
+        rules:
+          - name: top-talkers
+            kind: elephant
+            above: 1G
+        """);
+    Path reports =
+        Path.of(System.getProperty("argosy.project.root"), "reports", "daily-reports.yaml");
+    assertThat(
+            run(
+                "jobs",
+                "--bootstrap",
+                "127.0.0.1:1",
+                "--reports",
+                reports.toString(),
+                "--alerts",
+                rules.toString()))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("'top-talkers' is both a report and an alert rule");
+  }
+
+  @Test
   void requiredOptionsAndFormatsAreChecked() {
     assertThat(run("jobs", "--reports", "x.yaml")).isEqualTo(2);
     assertThat(err.toString()).contains("--bootstrap");

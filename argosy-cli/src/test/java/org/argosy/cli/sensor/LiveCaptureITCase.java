@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.argosy.avro.FlowCause;
@@ -160,39 +161,18 @@ class LiveCaptureITCase {
   /** Starts a Java main class of this module's class path inside {@code namespace}. */
   private Process start(String namespace, Path log, String mainClass, String... args)
       throws IOException {
-    List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", namespace));
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-cp");
-    command.add(classPath());
-    command.add(mainClass);
-    command.addAll(List.of(args));
     Process process =
-        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ChildJava.start(
+            ChildJava.command(List.of("ip", "netns", "exec", namespace), mainClass, args),
+            Map.of(),
+            log);
     started.add(process);
     return process;
   }
 
-  /** The module's classes and test classes, and its runtime class path as the launcher uses it. */
-  private static String classPath() throws IOException {
-    Path target = FlowRecordFiles.projectRoot().resolve("argosy-cli/target");
-    return String.join(
-        ":",
-        target.resolve("classes").toString(),
-        target.resolve("test-classes").toString(),
-        Files.readString(target.resolve("classpath.txt")).trim());
-  }
-
   private static void awaitLine(Path log, Predicate<String> wanted, Process process)
       throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (System.nanoTime() < deadline) {
-      if (Files.exists(log) && Files.readAllLines(log).stream().anyMatch(wanted)) {
-        return;
-      }
-      assertThat(process.isAlive()).as("still running: %s", Files.readString(log)).isTrue();
-      Thread.sleep(100);
-    }
-    throw new AssertionError("expected line not in " + log + ": " + Files.readString(log));
+    ChildJava.awaitLine(log, wanted, process);
   }
 
   /** Runs a command to its end; null on success, else its output. */

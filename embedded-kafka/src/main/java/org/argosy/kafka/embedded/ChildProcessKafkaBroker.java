@@ -40,26 +40,29 @@ final class ChildProcessKafkaBroker implements RestartableKafkaBroker {
   private final Path directory;
   private final Path properties;
 
-  /** The port clients use: plain, or SASL/SCRAM when the broker requires authentication. */
+  /** The port clients use: plain, or SASL/SCRAM and/or TLS when the broker requires them. */
   private final int brokerPort;
 
   private final ScramUser scramUser;
+  private final TestTls tls;
   private Process process;
   private boolean closed;
 
   private ChildProcessKafkaBroker(
-      Path directory, int brokerPort, Path properties, ScramUser scramUser) {
+      Path directory, int brokerPort, Path properties, ScramUser scramUser, TestTls tls) {
     this.directory = directory;
     this.brokerPort = brokerPort;
     this.properties = properties;
     this.scramUser = scramUser;
+    this.tls = tls;
   }
 
   /**
    * @param scramUser when set, clients must authenticate with SASL/SCRAM-SHA-512 as this user; the
    *     broker talks to itself on a separate plain listener
    */
-  static ChildProcessKafkaBroker start(Map<String, String> brokerConfig, ScramUser scramUser) {
+  static ChildProcessKafkaBroker start(
+      Map<String, String> brokerConfig, ScramUser scramUser, boolean requireTls) {
     Path directory;
     try {
       directory = Files.createTempDirectory("argosy-kafka-process-");
@@ -68,15 +71,17 @@ final class ChildProcessKafkaBroker implements RestartableKafkaBroker {
     }
     ChildProcessKafkaBroker broker = null;
     try {
+      TestTls tls = requireTls ? TestTls.create(directory) : null;
       Ports ports = new Ports(freePort(), freePort(), freePort());
       Path properties = directory.resolve("server.properties");
       Files.writeString(
           properties,
-          serverProperties(brokerConfig, directory.resolve("data"), ports, scramUser),
+          serverProperties(brokerConfig, directory.resolve("data"), ports, scramUser, tls),
           StandardCharsets.UTF_8);
       Files.writeString(directory.resolve("log4j2.properties"), LOG_CONFIG, StandardCharsets.UTF_8);
-      int clientPort = scramUser == null ? ports.internal() : ports.sasl();
-      broker = new ChildProcessKafkaBroker(directory, clientPort, properties, scramUser);
+      boolean secured = scramUser != null || tls != null;
+      int clientPort = secured ? ports.client() : ports.internal();
+      broker = new ChildProcessKafkaBroker(directory, clientPort, properties, scramUser, tls);
       broker.format();
       broker.restart();
       return broker;
@@ -90,13 +95,18 @@ final class ChildProcessKafkaBroker implements RestartableKafkaBroker {
     }
   }
 
-  /** Listener ports: broker-internal (and plain clients), SASL clients, controller. */
-  private record Ports(int internal, int sasl, int controller) {}
+  /** Listener ports: broker-internal (and plain clients), secured clients, controller. */
+  private record Ports(int internal, int client, int controller) {}
 
+  /**
+   * The broker's settings. Unsecured, clients use the internal plain listener; with SCRAM or TLS
+   * they get a listener of their own, CLIENT, with SASL_PLAINTEXT, SSL or SASL_SSL.
+   */
   private static String serverProperties(
-      Map<String, String> brokerConfig, Path data, Ports ports, ScramUser scramUser) {
+      Map<String, String> brokerConfig, Path data, Ports ports, ScramUser scramUser, TestTls tls) {
     String internal = "INTERNAL://" + HOST + ":" + ports.internal();
-    String sasl = "SASL://" + HOST + ":" + ports.sasl();
+    String client = "CLIENT://" + HOST + ":" + ports.client();
+    String controller = "CONTROLLER://" + HOST + ":" + ports.controller();
     Map<String, String> props = new LinkedHashMap<>(brokerConfig);
     props.put("process.roles", "broker,controller");
     props.put("node.id", "1");
@@ -104,25 +114,36 @@ final class ChildProcessKafkaBroker implements RestartableKafkaBroker {
     props.put("controller.listener.names", "CONTROLLER");
     props.put("inter.broker.listener.name", "INTERNAL");
     props.put("log.dirs", data.toString());
-    if (scramUser == null) {
-      props.put("listeners", internal + ",CONTROLLER://" + HOST + ":" + ports.controller());
+    if (scramUser == null && tls == null) {
+      props.put("listeners", internal + "," + controller);
       props.put("advertised.listeners", internal);
       props.put("listener.security.protocol.map", "CONTROLLER:PLAINTEXT,INTERNAL:PLAINTEXT");
     } else {
-      props.put(
-          "listeners", internal + "," + sasl + ",CONTROLLER://" + HOST + ":" + ports.controller());
-      props.put("advertised.listeners", internal + "," + sasl);
+      props.put("listeners", internal + "," + client + "," + controller);
+      props.put("advertised.listeners", internal + "," + client);
       props.put(
           "listener.security.protocol.map",
-          "CONTROLLER:PLAINTEXT,INTERNAL:PLAINTEXT,SASL:SASL_PLAINTEXT");
-      props.put("sasl.enabled.mechanisms", ScramUser.MECHANISM);
-      props.put(
-          "listener.name.sasl." + ScramUser.MECHANISM.toLowerCase() + ".sasl.jaas.config",
-          "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+          "CONTROLLER:PLAINTEXT,INTERNAL:PLAINTEXT,CLIENT:" + securityProtocol(scramUser, tls));
+      if (scramUser != null) {
+        props.put("sasl.enabled.mechanisms", ScramUser.MECHANISM);
+        props.put(
+            "listener.name.client." + ScramUser.MECHANISM.toLowerCase() + ".sasl.jaas.config",
+            "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+      }
+      if (tls != null) {
+        props.putAll(tls.brokerProperties("client"));
+      }
     }
     StringBuilder text = new StringBuilder();
     props.forEach((key, value) -> text.append(key).append('=').append(value).append('\n'));
     return text.toString();
+  }
+
+  private static String securityProtocol(ScramUser scramUser, TestTls tls) {
+    if (scramUser == null) {
+      return "SSL";
+    }
+    return tls == null ? "SASL_PLAINTEXT" : "SASL_SSL";
   }
 
   /** Warnings and errors of the child go to broker.log in its directory. */
@@ -309,7 +330,15 @@ final class ChildProcessKafkaBroker implements RestartableKafkaBroker {
 
   @Override
   public Map<String, String> clientProperties() {
-    return scramUser == null ? Map.of() : scramUser.clientProperties();
+    Map<String, String> properties = new LinkedHashMap<>();
+    if (scramUser != null) {
+      properties.putAll(scramUser.clientProperties());
+    }
+    if (tls != null) {
+      properties.putAll(tls.clientProperties());
+      properties.put("security.protocol", securityProtocol(scramUser, tls));
+    }
+    return Map.copyOf(properties);
   }
 
   @Override

@@ -43,6 +43,7 @@ public final class EmbeddedKafka {
     private final Map<String, String> brokerConfig = new LinkedHashMap<>(SINGLE_BROKER_DEFAULTS);
     private boolean inProcessOnly;
     private ScramUser scramUser;
+    private boolean requireTls;
 
     private Builder() {}
 
@@ -70,7 +71,7 @@ public final class EmbeddedKafka {
      */
     public RestartableKafkaBroker startRestartable() {
       LOG.info("Starting a KRaft broker in a child process");
-      return ChildProcessKafkaBroker.start(Map.copyOf(brokerConfig), scramUser);
+      return ChildProcessKafkaBroker.start(Map.copyOf(brokerConfig), scramUser, requireTls);
     }
 
     /**
@@ -82,10 +83,23 @@ public final class EmbeddedKafka {
       return this;
     }
 
+    /**
+     * Makes {@link #startRestartable()} accept clients over TLS only (with {@link #requireScram}:
+     * SASL_SSL), on 127.0.0.1 with a certificate from a throwaway CA made for this broker ({@link
+     * TestTls}); clients find the truststore settings in {@link KafkaBroker#clientProperties()}.
+     */
+    public Builder requireTls() {
+      this.requireTls = true;
+      return this;
+    }
+
     /** Starts the broker and returns once it accepts clients. */
     public KafkaBroker start() {
       if (scramUser != null) {
         throw new IllegalStateException("requireScram is supported by startRestartable() only");
+      }
+      if (requireTls) {
+        throw new IllegalStateException("requireTls is supported by startRestartable() only");
       }
       Map<String, String> config = Map.copyOf(brokerConfig);
       if (inProcessOnly) {

@@ -1,15 +1,13 @@
 package org.argosy.kafka.embedded;
 
+import static org.argosy.kafka.embedded.QuickProducers.producer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 /** A broker that requires SASL/SCRAM: the right user gets in, a client without login does not. */
@@ -48,15 +46,5 @@ class ScramKafkaBrokerITCase {
   void theInProcessBrokerRefusesScramRatherThanIgnoringIt() {
     assertThatThrownBy(() -> EmbeddedKafka.builder().requireScram(new ScramUser("a", "b")).start())
         .hasMessageContaining("startRestartable");
-  }
-
-  private static KafkaProducer<String, String> producer(
-      String bootstrap, Map<String, String> clientProperties) {
-    Map<String, Object> config = new HashMap<>(clientProperties);
-    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "5000");
-    config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "6000");
-    config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
-    return new KafkaProducer<>(config, new StringSerializer(), new StringSerializer());
   }
 }

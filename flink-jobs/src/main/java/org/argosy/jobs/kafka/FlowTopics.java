@@ -11,9 +11,15 @@ import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.argosy.avro.FlowAggregate;
+import org.argosy.avro.FlowAlert;
 import org.argosy.avro.FlowRecord;
 import org.argosy.avro.KeyField;
 import org.argosy.avro.TopNRanking;
+import org.argosy.jobs.source.DeadLetter;
+import org.argosy.jobs.source.FlowOrDeadLetter;
+import org.argosy.jobs.source.FlowStreams;
+import org.argosy.query.FlowJson;
+import org.argosy.query.alert.AlertJson;
 
 /** The Kafka sources and sinks of the jobs, configured the same way everywhere. */
 public final class FlowTopics {
@@ -28,12 +34,13 @@ public final class FlowTopics {
   private FlowTopics() {}
 
   /**
-   * Reads flow records from the start of {@code topic}.
+   * Reads flow records from the start of {@code topic}, each decoded into a flow or a dead letter
+   * ({@link FlowRecordDeserializer}); {@link FlowStreams#from} makes the two streams of it.
    *
    * @param bounded stop at the offsets that are latest when the job starts (replay of a capture)
    * @param clientOverrides any Kafka consumer property (TLS, SASL), winning over the defaults
    */
-  public static KafkaSource<FlowRecord> flowSource(
+  public static KafkaSource<FlowOrDeadLetter> flowSource(
       String bootstrapServers,
       String topic,
       String groupId,
@@ -42,7 +49,7 @@ public final class FlowTopics {
     Properties props = new Properties();
     props.putAll(clientOverrides);
     var builder =
-        KafkaSource.<FlowRecord>builder()
+        KafkaSource.<FlowOrDeadLetter>builder()
             .setBootstrapServers(bootstrapServers)
             .setTopics(topic)
             .setGroupId(groupId)
@@ -65,10 +72,7 @@ public final class FlowTopics {
         bootstrapServers,
         transactionalIdPrefix,
         clientOverrides,
-        AvroRecordSerializer.of(
-            TopNRanking.class,
-            topic,
-            ranking -> utf8(ranking.getReport() + "@" + ranking.getWindowStart())));
+        AvroRecordSerializer.of(TopNRanking.class, topic, FlowTopics::rankingKey));
   }
 
   /** Aggregates keyed by report, window start and cluster key values. */
@@ -84,6 +88,32 @@ public final class FlowTopics {
         AvroRecordSerializer.of(FlowAggregate.class, topic, FlowTopics::aggregateKey));
   }
 
+  /** Rankings as JSON lines ({@link FlowJson#ranking}), keyed as on the Avro topic. */
+  public static KafkaSink<TopNRanking> rankingJsonSink(
+      String bootstrapServers,
+      String topic,
+      String transactionalIdPrefix,
+      Map<String, String> clientOverrides) {
+    return exactlyOnce(
+        bootstrapServers,
+        transactionalIdPrefix,
+        clientOverrides,
+        new JsonRecordSerializer<>(topic, FlowTopics::rankingKey, FlowJson::ranking));
+  }
+
+  /** Aggregates as JSON lines ({@link FlowJson#aggregate}), keyed as on the Avro topic. */
+  public static KafkaSink<FlowAggregate> aggregateJsonSink(
+      String bootstrapServers,
+      String topic,
+      String transactionalIdPrefix,
+      Map<String, String> clientOverrides) {
+    return exactlyOnce(
+        bootstrapServers,
+        transactionalIdPrefix,
+        clientOverrides,
+        new JsonRecordSerializer<>(topic, FlowTopics::aggregateKey, FlowJson::aggregate));
+  }
+
   /** Late records as they came in, keyed by the name of the report they were late for. */
   public static KafkaSink<Tuple2<String, FlowRecord>> lateSink(
       String bootstrapServers,
@@ -96,6 +126,48 @@ public final class FlowTopics {
         clientOverrides,
         new AvroRecordSerializer<Tuple2<String, FlowRecord>, FlowRecord>(
             FlowRecord.class, topic, late -> utf8(late.f0), late -> late.f1));
+  }
+
+  /**
+   * Dead letters as they came (original key and value), with reason and origin in {@code
+   * argosy.dlq.*} headers ({@link DeadLetter#toProducerRecord}).
+   */
+  public static KafkaSink<DeadLetter> deadLetterSink(
+      String bootstrapServers,
+      String topic,
+      String transactionalIdPrefix,
+      Map<String, String> clientOverrides) {
+    return exactlyOnce(
+        bootstrapServers,
+        transactionalIdPrefix,
+        clientOverrides,
+        (letter, context, timestamp) -> letter.toProducerRecord(topic));
+  }
+
+  /** Alerts as JSON lines keyed by alert id, for any consumer. */
+  public static KafkaSink<FlowAlert> alertJsonSink(
+      String bootstrapServers,
+      String topic,
+      String transactionalIdPrefix,
+      Map<String, String> clientOverrides) {
+    return exactlyOnce(
+        bootstrapServers,
+        transactionalIdPrefix,
+        clientOverrides,
+        new JsonRecordSerializer<>(topic, alert -> utf8(alert.getId()), AlertJson::encode));
+  }
+
+  /** Alerts as Avro keyed by alert id: OPEN, UPDATE and RESOLVED of one condition share a key. */
+  public static KafkaSink<FlowAlert> alertAvroSink(
+      String bootstrapServers,
+      String topic,
+      String transactionalIdPrefix,
+      Map<String, String> clientOverrides) {
+    return exactlyOnce(
+        bootstrapServers,
+        transactionalIdPrefix,
+        clientOverrides,
+        AvroRecordSerializer.of(FlowAlert.class, topic, alert -> utf8(alert.getId())));
   }
 
   private static <T> KafkaSink<T> exactlyOnce(
@@ -113,6 +185,10 @@ public final class FlowTopics {
         .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
         .setTransactionalIdPrefix(transactionalIdPrefix)
         .build();
+  }
+
+  private static byte[] rankingKey(TopNRanking ranking) {
+    return utf8(ranking.getReport() + "@" + ranking.getWindowStart());
   }
 
   private static byte[] aggregateKey(FlowAggregate aggregate) {

@@ -21,6 +21,9 @@ import org.apache.flink.util.OutputTag;
 import org.argosy.avro.FlowAggregate;
 import org.argosy.avro.FlowRecord;
 import org.argosy.avro.TopNRanking;
+import org.argosy.jobs.source.DeadLetter;
+import org.argosy.jobs.source.FlowOrDeadLetter;
+import org.argosy.jobs.source.FlowStreams;
 import org.argosy.query.report.ReportDefinition;
 import org.argosy.query.report.ReportOutput;
 import org.argosy.query.report.ReportWindow;
@@ -29,6 +32,8 @@ import org.argosy.query.report.ReportWindow;
  * One job for all reports of a report file. Per report:
  *
  * <pre>
+ * source -> decode ({@link FlowStreams}) -> flows
+ *                  |-> dead letters: undecodable or absurd records, with the reason (flows-dlq)
  * flows -> filter -> combine per key and pane -> keyBy(cluster key) -> window: racluster merge
  *                       |-> late records (flows-late)                 -> aggregates (flow-aggregates)
  *   aggregates -> keyBy(window, key bucket) -> partial top N   (parallel)
@@ -46,7 +51,13 @@ public final class ReportJob {
   public static final String FLOWS_TOPIC = "flows";
   public static final String AGGREGATES_TOPIC = "flow-aggregates";
   public static final String TOPN_TOPIC = "flow-topn";
+  public static final String AGGREGATES_JSON_TOPIC = "flow-aggregates-json";
+  public static final String TOPN_JSON_TOPIC = "flow-topn-json";
   public static final String LATE_TOPIC = "flows-late";
+  public static final String DEAD_LETTER_TOPIC = "flows-dlq";
+
+  /** Every flow source of a job aligns its watermarks in this group. */
+  static final String WATERMARK_ALIGNMENT_GROUP = "argosy-flows";
 
   /** A record that arrived after a report's window and lateness, with the report's name. */
   public static final TypeInformation<Tuple2<String, FlowRecord>> LATE_RECORD_TYPE =
@@ -66,23 +77,33 @@ public final class ReportJob {
       Optional<DataStream<TopNRanking>> rankings,
       DataStream<Tuple2<String, FlowRecord>> late) {}
 
-  /** Where the results go. */
+  /** A built job's decoded flows and results. */
+  public record Built(DataStream<FlowRecord> flows, Outputs outputs) {}
+
+  /** Where the results go; {@code deadLetters} takes the records of the source not counted. */
   public record Sinks(
       Sink<FlowAggregate> aggregates,
       Sink<TopNRanking> rankings,
-      Sink<Tuple2<String, FlowRecord>> late) {}
+      Sink<Tuple2<String, FlowRecord>> late,
+      Sink<DeadLetter> deadLetters) {}
 
-  /** Adds the whole job to {@code env}: {@code source} through {@link #reports} into the sinks. */
-  public static void build(
+  /**
+   * Adds the whole job to {@code env}: {@code source} (e.g. {@code FlowTopics.flowSource}) through
+   * {@link FlowStreams} and {@link #reports} into the sinks.
+   *
+   * @return the decoded flows and the reports' results, for more pipelines and sinks in the same
+   *     job (the alert rules, the history store)
+   */
+  public static Built build(
       StreamExecutionEnvironment env,
-      Source<FlowRecord, ?, ?> source,
+      Source<FlowOrDeadLetter, ?, ?> source,
       Sinks sinks,
       List<ReportDefinition> reports,
       ReportJobOptions options) {
     enableObjectReuse(env);
-    DataStream<FlowRecord> flows =
-        env.fromSource(source, watermarks(options), "flow records").uid("flows-source");
-    Outputs outputs = reports(flows, reports, options.rankBuckets());
+    FlowStreams in = FlowStreams.from(env, source, watermarks(options));
+    in.deadLetters().sinkTo(sinks.deadLetters()).uid("sink-dead-letters").name(DEAD_LETTER_TOPIC);
+    Outputs outputs = reports(in.flows(), reports, options.rankBuckets());
     outputs
         .aggregates()
         .ifPresent(s -> s.sinkTo(sinks.aggregates()).uid("sink-aggregates").name(AGGREGATES_TOPIC));
@@ -90,6 +111,7 @@ public final class ReportJob {
         .rankings()
         .ifPresent(s -> s.sinkTo(sinks.rankings()).uid("sink-rankings").name(TOPN_TOPIC));
     outputs.late().sinkTo(sinks.late()).uid("sink-late").name(LATE_TOPIC);
+    return new Built(in.flows(), outputs);
   }
 
   /**
@@ -101,16 +123,42 @@ public final class ReportJob {
     env.getConfig().enableObjectReuse();
   }
 
-  /** Event time is the record's stime; idle partitions do not hold the watermark back. */
+  /**
+   * Event time is the record's stime; idle partitions do not hold the watermark back; with {@code
+   * quietAdvance}, silent partitions' event time follows the clock; with {@code maxWatermarkDrift},
+   * partitions ahead of the slowest by more than that pause (watermark alignment).
+   */
   public static WatermarkStrategy<FlowRecord> watermarks(ReportJobOptions options) {
-    return watermarks(options.maxOutOfOrderness(), options.sourceIdleness());
+    WatermarkStrategy<FlowRecord> strategy;
+    if (options.quietAdvance() == null) {
+      strategy = watermarks(options.maxOutOfOrderness(), options.sourceIdleness());
+    } else {
+      Duration outOfOrderness = options.maxOutOfOrderness();
+      Duration quietAfter = options.quietAdvance();
+      Duration idleness = options.sourceIdleness();
+      strategy =
+          WatermarkStrategy.<FlowRecord>forGenerator(
+                  context ->
+                      new QuietTimeWatermarks(
+                          outOfOrderness, quietAfter, idleness, System::nanoTime))
+              .withTimestampAssigner((record, previous) -> eventTime(record));
+    }
+    return options.maxWatermarkDrift() == null
+        ? strategy
+        : strategy.withWatermarkAlignment(
+            WATERMARK_ALIGNMENT_GROUP, options.maxWatermarkDrift(), Duration.ofSeconds(1));
   }
 
   public static WatermarkStrategy<FlowRecord> watermarks(
       Duration maxOutOfOrderness, Duration idleness) {
     return WatermarkStrategy.<FlowRecord>forBoundedOutOfOrderness(maxOutOfOrderness)
-        .withTimestampAssigner((record, previous) -> Math.floorDiv(record.getStime(), 1000L))
+        .withTimestampAssigner((record, previous) -> eventTime(record))
         .withIdleness(idleness);
+  }
+
+  /** A record's event time in milliseconds: its start. */
+  private static long eventTime(FlowRecord record) {
+    return Math.floorDiv(record.getStime(), 1000L);
   }
 
   /** The reports over {@code flows}, which must carry event-time watermarks. */
@@ -189,7 +237,7 @@ public final class ReportJob {
         .name("top " + report.n() + " by " + order + " of " + name);
   }
 
-  static WindowAssigner<Object, TimeWindow> assigner(ReportWindow window) {
+  public static WindowAssigner<Object, TimeWindow> assigner(ReportWindow window) {
     return window.isTumbling()
         ? TumblingEventTimeWindows.of(window.size(), window.alignmentOffset())
         : SlidingEventTimeWindows.of(window.size(), window.slide(), window.alignmentOffset());

@@ -17,7 +17,9 @@ public record ReportJobOptions(
     int rankBuckets,
     Duration checkpointInterval,
     StateBackend stateBackend,
-    String checkpointDirectory) {
+    String checkpointDirectory,
+    Duration quietAdvance,
+    Duration maxWatermarkDrift) {
 
   /**
    * Where keyed state lives: on the heap (default), or in RocksDB on local disk for big key spaces.
@@ -65,6 +67,8 @@ public record ReportJobOptions(
     private Duration checkpointInterval = Duration.ofSeconds(10);
     private StateBackend stateBackend = StateBackend.HEAP;
     private String checkpointDirectory;
+    private Duration quietAdvance;
+    private Duration maxWatermarkDrift;
 
     /** How far behind the newest record a record may arrive and still be on time. */
     public Builder maxOutOfOrderness(Duration value) {
@@ -101,6 +105,26 @@ public record ReportJobOptions(
       return this;
     }
 
+    /**
+     * After this much silence on a partition, its event time follows the wall clock (see {@code
+     * QuietTimeWatermarks}); null (the default) waits for records to close windows.
+     */
+    public Builder quietAdvance(Duration value) {
+      this.quietAdvance = value;
+      return this;
+    }
+
+    /**
+     * Watermark alignment: a Kafka partition whose watermark runs more than this ahead of the
+     * slowest is paused until the others catch up (a site far ahead would otherwise push windows
+     * closed while another site's records are still on their way, making them late). Null (the
+     * default) reads every partition as fast as it comes.
+     */
+    public Builder maxWatermarkDrift(Duration value) {
+      this.maxWatermarkDrift = value;
+      return this;
+    }
+
     public ReportJobOptions build() {
       if (maxOutOfOrderness.isNegative()) {
         throw new IllegalArgumentException("max out-of-orderness must not be negative");
@@ -115,13 +139,22 @@ public record ReportJobOptions(
         throw new IllegalArgumentException(
             "checkpoint interval must be at least 100ms: exactly-once output commits at checkpoints");
       }
+      if (quietAdvance != null && (quietAdvance.isNegative() || quietAdvance.isZero())) {
+        throw new IllegalArgumentException("quiet advance must be positive");
+      }
+      if (maxWatermarkDrift != null
+          && (maxWatermarkDrift.isNegative() || maxWatermarkDrift.isZero())) {
+        throw new IllegalArgumentException("max watermark drift must be positive");
+      }
       return new ReportJobOptions(
           maxOutOfOrderness,
           sourceIdleness,
           rankBuckets,
           checkpointInterval,
           stateBackend,
-          checkpointDirectory);
+          checkpointDirectory,
+          quietAdvance,
+          maxWatermarkDrift);
     }
   }
 }

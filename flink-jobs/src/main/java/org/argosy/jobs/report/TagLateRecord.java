@@ -10,19 +10,29 @@ import org.argosy.avro.FlowRecord;
  * Pairs a record that came too late for a report's window (after its allowed lateness) with the
  * report's name, for topic {@code flows-late}, and counts it in the report's {@code lateRecords}.
  */
-final class TagLateRecord extends RichMapFunction<FlowRecord, Tuple2<String, FlowRecord>> {
+public final class TagLateRecord extends RichMapFunction<FlowRecord, Tuple2<String, FlowRecord>> {
 
+  private final String group;
   private final String report;
   private transient Counter lateRecords;
 
   TagLateRecord(String report) {
+    this(ReportMetrics.REPORT, report);
+  }
+
+  /**
+   * @param group the metric group's kind: {@code report} or {@code rule}
+   */
+  public TagLateRecord(String group, String report) {
+    this.group = group;
     this.report = report;
   }
 
   @Override
   public void open(OpenContext openContext) {
     lateRecords =
-        ReportMetrics.group(getRuntimeContext().getMetricGroup(), report).counter("lateRecords");
+        ReportMetrics.group(getRuntimeContext().getMetricGroup(), group, report)
+            .counter("lateRecords");
   }
 
   @Override

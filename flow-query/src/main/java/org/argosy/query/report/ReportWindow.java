@@ -3,6 +3,7 @@ package org.argosy.query.report;
 import java.io.Serializable;
 import java.time.Duration;
 import java.time.ZoneOffset;
+import org.argosy.query.yaml.Durations;
 
 /**
  * The event-time windows of a report: tumbling ({@code slide} equal to {@code size}) or sliding,

@@ -30,8 +30,10 @@ public final class InputOptions {
 
   @Option(
       names = "-S",
-      paramLabel = "kafka://HOST:PORT/TOPIC",
-      description = "Read a Kafka topic from its beginning.")
+      paramLabel = "kafka://HOST:PORT/TOPIC[,TOPIC...]",
+      description =
+          "Read Kafka topics from their beginning; several topics of one cluster (per-site"
+              + " topics such as site-a.flows,site-b.flows) are read together.")
   String topic;
 
   @Option(names = "--follow", description = "With -S: keep reading new records until interrupted.")
@@ -66,8 +68,25 @@ public final class InputOptions {
 
   /** Reads every input in order into {@code sink}. */
   public void readAll(TopicSource source, Consumer<FlowRecord> sink) throws FlowFileException {
+    read(source, sink, false);
+  }
+
+  /**
+   * As {@link #readAll}, but records of files come in one refilled object: for a sink that keeps
+   * nothing of the record it is handed.
+   */
+  public void readEach(TopicSource source, Consumer<FlowRecord> sink) throws FlowFileException {
+    read(source, sink, true);
+  }
+
+  private void read(TopicSource source, Consumer<FlowRecord> sink, boolean reuse)
+      throws FlowFileException {
     for (String file : FlowFiles.sources(files, directories)) {
-      FlowFiles.read(file, sink);
+      if (reuse) {
+        FlowFiles.readEach(file, sink);
+      } else {
+        FlowFiles.read(file, sink);
+      }
     }
     if (source != null) {
       source.read(follow, since, Map.of(), sink);

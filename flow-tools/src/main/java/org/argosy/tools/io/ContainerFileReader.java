@@ -31,6 +31,13 @@ public final class ContainerFileReader {
 
   private static final int MAX_BLOCK_BYTES = 64 << 20;
 
+  /**
+   * Decodes with the generated classes' own {@code customDecode} (schema resolution included)
+   * rather than Avro's generic fast reader, which creates every fixed (address) by reflection and
+   * cannot refill a record (BENCHMARKS.md, "Operator tools vs Argus and nfdump").
+   */
+  private static final SpecificData DECODING = customCoders();
+
   private final String name;
   private final CountingInput in;
   private final BinaryDecoder decoder;
@@ -76,12 +83,27 @@ public final class ContainerFileReader {
    */
   public <T extends SpecificRecord> void readAll(Class<T> type, Consumer<T> sink)
       throws FlowFileException {
-    Schema reader = SpecificData.get().getSchema(type);
+    read(type, sink, false);
+  }
+
+  /**
+   * As {@link #readAll}, but refills one object for every record, for a sink that keeps nothing of
+   * the record it is handed (it may keep values read from it).
+   */
+  public <T extends SpecificRecord> void readEach(Class<T> type, Consumer<T> sink)
+      throws FlowFileException {
+    read(type, sink, true);
+  }
+
+  private <T extends SpecificRecord> void read(Class<T> type, Consumer<T> sink, boolean reuse)
+      throws FlowFileException {
+    Schema reader = DECODING.getSchema(type);
     if (!reader.getName().equals(writer.getName())) {
       throw damaged("holds " + writer.getName() + " records, not " + reader.getName(), null);
     }
     try {
-      SpecificDatumReader<T> datumReader = new SpecificDatumReader<>(writer, reader);
+      SpecificDatumReader<T> datumReader = new SpecificDatumReader<>(writer, reader, DECODING);
+      T record = null;
       while (!in.peekEnd()) {
         long blockOffset = in.count();
         long count = decoder.readLong();
@@ -102,7 +124,8 @@ public final class ContainerFileReader {
                 .binaryDecoder(
                     plain.array(), plain.arrayOffset() + plain.position(), plain.remaining(), null);
         for (long i = 0; i < count; i++) {
-          sink.accept(datumReader.read(null, block));
+          record = datumReader.read(reuse ? record : null, block);
+          sink.accept(record);
           records++;
         }
         blocks++;
@@ -112,6 +135,13 @@ public final class ContainerFileReader {
     } catch (IOException | AvroRuntimeException e) {
       throw damaged(e.getMessage(), e);
     }
+  }
+
+  private static SpecificData customCoders() {
+    SpecificData data = new SpecificData();
+    data.setCustomCoders(true);
+    data.setFastReaderEnabled(false);
+    return data;
   }
 
   private Map<String, byte[]> readMetadata() throws IOException {

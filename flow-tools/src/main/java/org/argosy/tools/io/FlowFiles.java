@@ -43,21 +43,33 @@ public final class FlowFiles {
    *     damage have been handed over
    */
   public static long read(String source, Consumer<FlowRecord> sink) throws FlowFileException {
+    return read(source, sink, false);
+  }
+
+  /**
+   * As {@link #read(String, Consumer)}, refilling one record object for every record: for a sink
+   * that keeps nothing of the record it is handed.
+   */
+  public static long readEach(String source, Consumer<FlowRecord> sink) throws FlowFileException {
+    return read(source, sink, true);
+  }
+
+  private static long read(String source, Consumer<FlowRecord> sink, boolean reuse)
+      throws FlowFileException {
     try (InputStream in =
         source.equals("-")
             ? new BufferedInputStream(System.in)
             : new BufferedInputStream(Files.newInputStream(Path.of(source)))) {
-      return read(source, in, sink);
+      ContainerFileReader reader = new ContainerFileReader(source, in);
+      if (reuse) {
+        reader.readEach(FlowRecord.class, sink);
+      } else {
+        reader.readAll(FlowRecord.class, sink);
+      }
+      return reader.records();
     } catch (IOException e) {
       throw new FlowFileException("cannot read " + source + ": " + e.getMessage(), e);
     }
-  }
-
-  static long read(String name, InputStream in, Consumer<FlowRecord> sink)
-      throws FlowFileException {
-    ContainerFileReader reader = new ContainerFileReader(name, in);
-    reader.readAll(FlowRecord.class, sink);
-    return reader.records();
   }
 
   /** Expands -r and -R arguments into sources, in the order given. */

@@ -2,11 +2,13 @@ package org.argosy.tools.io;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.Consumer;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -18,38 +20,43 @@ import org.argosy.avro.codec.RecordDecodingException;
 import org.argosy.query.InvalidQueryException;
 
 /**
- * Flow records from a Kafka topic named as {@code kafka://HOST:PORT/TOPIC} (Argus's {@code -S}),
- * from the beginning up to the end offsets at start, or following new records until interrupted.
- * Payloads that are not flow records are counted and skipped.
+ * Records from Kafka topics named as {@code kafka://HOST:PORT/TOPIC[,TOPIC...]} (Argus's {@code
+ * -S}; several topics of one cluster, such as the per-site {@code site-a.flows,site-b.flows} of a
+ * mirrored setup, are read together), from the beginning up to the end offsets at start, or
+ * following new records until interrupted. Payloads that are not records of the type read are
+ * counted and skipped.
  */
 public final class TopicSource {
 
   private static final Duration POLL = Duration.ofMillis(200);
 
   private final String bootstrapServers;
-  private final String topic;
+  private final List<String> topics;
   private long skipped;
 
-  private TopicSource(String bootstrapServers, String topic) {
+  private TopicSource(String bootstrapServers, List<String> topics) {
     this.bootstrapServers = bootstrapServers;
-    this.topic = topic;
+    this.topics = List.copyOf(topics);
   }
 
   /** Parses {@code kafka://HOST:PORT[,HOST:PORT]/TOPIC}. */
   public static TopicSource parse(String uri) {
     var match =
         java.util.regex.Pattern.compile(
-                "kafka://([^/\\s]+:\\d{1,5}(?:,[^/\\s]+:\\d{1,5})*)/([\\w.-]+)")
+                "kafka://([^/\\s]+:\\d{1,5}(?:,[^/\\s]+:\\d{1,5})*)/([\\w.-]+(?:,[\\w.-]+)*)")
             .matcher(uri);
     if (!match.matches()) {
       throw new InvalidQueryException(
-          "-S '" + uri + "' is not kafka://HOST:PORT/TOPIC (e.g. kafka://127.0.0.1:9092/flows)");
+          "-S '"
+              + uri
+              + "' is not kafka://HOST:PORT/TOPIC[,TOPIC...] (e.g. kafka://127.0.0.1:9092/flows)");
     }
-    return new TopicSource(match.group(1), match.group(2));
+    return new TopicSource(match.group(1), List.of(match.group(2).split(",")));
   }
 
+  /** The first topic named (a rankings topic is one topic). */
   public String topic() {
-    return topic;
+    return topics.get(0);
   }
 
   public String bootstrapServers() {
@@ -81,21 +88,37 @@ public final class TopicSource {
       Instant since,
       Map<String, String> clientProperties,
       Consumer<FlowRecord> sink) {
+    return read(FlowRecord.class, follow, since, clientProperties, sink);
+  }
+
+  /**
+   * Reads records of {@code type} (rankings, alerts); others on the topic are counted as skipped.
+   * Only committed records are read: the jobs write their topics in transactions.
+   */
+  public <T extends SpecificRecord> long read(
+      Class<T> type,
+      boolean follow,
+      Instant since,
+      Map<String, String> clientProperties,
+      Consumer<T> sink) {
     Properties props = new Properties();
     props.putAll(clientProperties);
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    AvroSingleObjectCodec<FlowRecord> codec = AvroSingleObjectCodec.forClass(FlowRecord.class);
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    AvroSingleObjectCodec<T> codec = AvroSingleObjectCodec.forClass(type);
     long count = 0;
     try (KafkaConsumer<byte[], byte[]> consumer =
         new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      var infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
-      if (infos == null || infos.isEmpty()) {
-        throw new IllegalStateException(
-            "topic " + topic + " does not exist at " + bootstrapServers);
+      List<TopicPartition> partitions = new ArrayList<>();
+      for (String topic : topics) {
+        var infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
+        if (infos == null || infos.isEmpty()) {
+          throw new IllegalStateException(
+              "topic " + topic + " does not exist at " + bootstrapServers);
+        }
+        infos.forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
       }
-      List<TopicPartition> partitions =
-          infos.stream().map(info -> new TopicPartition(topic, info.partition())).toList();
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       if (since != null) {

@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 import org.argosy.avro.FlowRecord;
 import org.argosy.avro.MacAddress;
+import org.argosy.query.AggregateMetrics;
 import org.argosy.query.FlowFlag;
 import org.argosy.query.InvalidQueryException;
 import org.argosy.query.IpAddresses;
@@ -39,7 +40,7 @@ public enum FlowColumn implements Column {
   SAPPBYTES("sappbytes", "SAppBytes", 10, true, (r, n) -> Long.toString(r.getSappbytes())),
   DAPPBYTES("dappbytes", "DAppBytes", 10, true, (r, n) -> Long.toString(r.getDappbytes())),
   STATE("state", "State", 5, false, (r, n) -> r.getState()),
-  LOAD("load", "Load", 12, true, (r, n) -> perSecond(8 * (r.getSbytes() + r.getDbytes()), r)),
+  LOAD("load", "Load", 12, true, (r, n) -> load(r)),
   RATE("rate", "Rate", 12, true, (r, n) -> perSecond(r.getSpkts() + r.getDpkts(), r)),
   STOS("stos", "sTos", 4, true, (r, n) -> text(r.getStos())),
   DTOS("dtos", "dTos", 4, true, (r, n) -> text(r.getDtos())),
@@ -146,6 +147,14 @@ public enum FlowColumn implements Column {
 
   private static String seconds(long micros) {
     return String.format(Locale.ROOT, "%.6f", micros / 1e6);
+  }
+
+  private static String load(FlowRecord r) {
+    double dur = (r.getLtime() - r.getStime()) / 1e6;
+    return String.format(
+        Locale.ROOT,
+        "%.6f",
+        AggregateMetrics.recordLoad(r.getSpkts(), r.getSbytes(), r.getDpkts(), r.getDbytes(), dur));
   }
 
   private static String perSecond(long amount, FlowRecord r) {

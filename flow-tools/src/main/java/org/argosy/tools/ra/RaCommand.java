@@ -98,7 +98,7 @@ public final class RaCommand implements Callable<Integer> {
           }
         };
     try {
-      input.readAll(source, print);
+      input.readEach(source, print);
     } catch (LimitReached enough) {
       // -N reached
     } catch (FlowFileException e) {

@@ -113,7 +113,7 @@ public final class RaclusterCommand implements Callable<Integer> {
 
     Map<String, FlowAggregate> merged = new LinkedHashMap<>();
     try {
-      input.readAll(
+      input.readEach(
           source,
           record -> {
             if (filter.matches(record)) {

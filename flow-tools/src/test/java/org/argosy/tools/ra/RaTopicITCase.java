@@ -94,4 +94,29 @@ class RaTopicITCase {
             .toList();
     assertThat(later).hasSize(40).allSatisfy(seq -> assertThat(seq).isGreaterThanOrEqualTo(60));
   }
+
+  @Test
+  void readsSeveralTopicsTogetherAsOneInput() throws Exception {
+    // Per-site topics, as mirrored sites have them: one -S names both.
+    KAFKA.createTopics(1, "site-a.flows", "site-b.flows");
+    AvroSingleObjectCodec<FlowRecord> codec = AvroSingleObjectCodec.forClass(FlowRecord.class);
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(
+            Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()),
+            new ByteArraySerializer(),
+            new ByteArraySerializer())) {
+      for (long seq = 0; seq < 10; seq++) {
+        FlowRecord record = record(seq);
+        String site = seq % 2 == 0 ? "site-a" : "site-b";
+        record.setSite(site);
+        producer.send(new ProducerRecord<>(site + ".flows", codec.encode(record)));
+      }
+      producer.flush();
+    }
+    String both = "kafka://" + KAFKA.bootstrapServers() + "/site-a.flows,site-b.flows";
+
+    List<String> sites = ra("-S", both, "-c", ",", "-s", "site").lines().skip(1).toList();
+    assertThat(sites).hasSize(10).containsOnly("site-a", "site-b");
+    assertThat(sites.stream().filter("site-a"::equals)).hasSize(5);
+  }
 }

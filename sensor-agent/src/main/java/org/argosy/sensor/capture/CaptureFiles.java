@@ -10,18 +10,12 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
-import org.pcap4j.core.NotOpenException;
-import org.pcap4j.core.PcapHandle;
-import org.pcap4j.core.PcapNativeException;
-import org.pcap4j.core.Pcaps;
 
 /**
  * Finds capture files and puts them in timestamp order, so that a flow table fed one file after the
  * other sees time move forward. A capture file is recognised by its magic number, not its name.
  */
 public final class CaptureFiles {
-
-  private static final int PCAPNG_SECTION_HEADER = 0x0A0D0D0A;
 
   private CaptureFiles() {}
 
@@ -51,7 +45,8 @@ public final class CaptureFiles {
 
   static boolean isCaptureFile(Path file) {
     int magic = magic(file);
-    return magic == PCAPNG_SECTION_HEADER || MappedPcapReader.isClassicPcap(magic);
+    return magic == MappedPcapngReader.SECTION_HEADER_BLOCK
+        || MappedPcapReader.isClassicPcap(magic);
   }
 
   /** The first four bytes of {@code file}, big-endian; 0 when it is shorter or unreadable. */
@@ -64,23 +59,18 @@ public final class CaptureFiles {
     }
   }
 
+  /** The time of the file's first packet, read as the sensor reads it; none: Long.MAX_VALUE. */
   private static long firstPacketMicros(Path file) {
-    Libpcap.ensureLoadable();
-    PcapHandle handle;
+    long[] first = {Long.MAX_VALUE};
     try {
-      handle = Pcaps.openOffline(file.toString(), PcapHandle.TimestampPrecision.NANO);
-    } catch (PcapNativeException e) {
-      return Long.MAX_VALUE;
+      PcapFileReader.read(
+          file,
+          linkType -> {},
+          (frame, captured, wireLength, micros) -> first[0] = micros,
+          () -> first[0] != Long.MAX_VALUE);
+    } catch (PcapFileReader.CaptureFileException | RuntimeException e) {
+      // unreadable, or a corrupt first record: ordered last, and reading it reports why
     }
-    try {
-      return handle.getNextRawPacket() == null
-          ? Long.MAX_VALUE
-          : RawPacketLoop.micros(handle.getTimestamp());
-    } catch (NotOpenException | RuntimeException e) {
-      // a corrupt first record header (pcap4j throws building its timestamp): order it last
-      return Long.MAX_VALUE;
-    } finally {
-      handle.close();
-    }
+    return first[0];
   }
 }

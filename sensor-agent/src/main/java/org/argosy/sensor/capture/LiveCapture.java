@@ -70,8 +70,8 @@ public final class LiveCapture implements AutoCloseable {
     RawPacketLoop.breakLoop(handle);
   }
 
-  /** The drop counters so far; call before {@link #close()}. */
-  public Stats stats() throws LiveCaptureException {
+  /** The drop counters so far, from any thread (one at a time); call before {@link #close()}. */
+  public synchronized Stats stats() throws LiveCaptureException {
     try {
       PcapStat stat = handle.getStats();
       return new Stats(

@@ -11,12 +11,12 @@ import java.util.function.Consumer;
 import org.argosy.sensor.decode.LinkType;
 
 /**
- * Reads classic pcap files (not pcapng) in pure Java from memory-mapped windows of the file: no
- * native call and no allocation per packet, each frame is copied into one reused buffer. Faster
- * than libpcap through pcap4j for files (see BENCHMARKS.md); pcapng and live capture stay with
- * pcap4j. A record whose sub-second field is out of range is still read, at its whole second: a
- * corrupt field must not move a packet far in time (Argus reads such records too, where libpcap
- * through pcap4j loses them).
+ * Reads classic pcap files in pure Java from memory-mapped windows of the file: no native call and
+ * no allocation per packet, each frame is copied into one reused buffer. Faster than libpcap
+ * through pcap4j for files (see BENCHMARKS.md); {@link MappedPcapngReader} reads pcapng the same
+ * way, live capture stays with pcap4j. A record whose sub-second field is out of range is still
+ * read, at its whole second: a corrupt field must not move a packet far in time (Argus reads such
+ * records too, where libpcap through pcap4j loses them).
  */
 public final class MappedPcapReader {
 
@@ -68,7 +68,7 @@ public final class MappedPcapReader {
       long size = channel.size();
       if (size < GLOBAL_HEADER) {
         throw new PcapFileReader.CaptureFileException(
-            "capture file " + file + " is shorter than a pcap header", null);
+            "capture file " + file + " is shorter than a pcap header (" + size + " bytes)", null);
       }
       MappedByteBuffer window = map(channel, 0, size);
       int magic = window.order(ByteOrder.BIG_ENDIAN).getInt(MAGIC);
@@ -86,7 +86,7 @@ public final class MappedPcapReader {
       long packets = 0;
       while (position < size && !stop.getAsBoolean()) {
         if (size - position < RECORD_HEADER) {
-          throw truncated(file, packets);
+          throw truncated(file, position, packets);
         }
         if (position + RECORD_HEADER + MAX_CAPTURED_LENGTH > windowStart + window.limit()
             && windowStart + window.limit() < size) {
@@ -103,6 +103,8 @@ public final class MappedPcapReader {
           throw new PcapFileReader.CaptureFileException(
               "corrupt record header in capture file "
                   + file
+                  + " at byte offset "
+                  + position
                   + " after packet "
                   + packets
                   + ": captured length "
@@ -110,7 +112,7 @@ public final class MappedPcapReader {
               null);
         }
         if (size - position - RECORD_HEADER < captured) {
-          throw truncated(file, packets);
+          throw truncated(file, position, packets);
         }
         window.get(at + RECORD_HEADER, frame, 0, captured);
         long fractionLimit = nanos ? 1_000_000_000L : 1_000_000L;
@@ -128,13 +130,20 @@ public final class MappedPcapReader {
     }
   }
 
-  private static MappedByteBuffer map(FileChannel channel, long from, long remaining)
-      throws IOException {
+  static MappedByteBuffer map(FileChannel channel, long from, long remaining) throws IOException {
     return channel.map(FileChannel.MapMode.READ_ONLY, from, Math.min(remaining, WINDOW));
   }
 
-  private static PcapFileReader.CaptureFileException truncated(Path file, long packets) {
+  /** The record at byte {@code position} is cut off by the end of the file. */
+  private static PcapFileReader.CaptureFileException truncated(
+      Path file, long position, long packets) {
     return new PcapFileReader.CaptureFileException(
-        "capture file " + file + " breaks off after packet " + packets, null);
+        "capture file "
+            + file
+            + " breaks off in the record at byte offset "
+            + position
+            + " after packet "
+            + packets,
+        null);
   }
 }

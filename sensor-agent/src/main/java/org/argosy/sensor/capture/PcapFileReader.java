@@ -13,8 +13,8 @@ import org.pcap4j.core.Pcaps;
 
 /**
  * Reads a capture file: classic pcap with the pure-Java {@link MappedPcapReader}, which is faster
- * (BENCHMARKS.md), and pcapng through libpcap (pcap4j), using the raw-packet loop so that no pcap4j
- * packet objects are built.
+ * (BENCHMARKS.md), pcapng with {@link MappedPcapngReader}, and anything else libpcap may know
+ * through pcap4j, using the raw-packet loop so that no pcap4j packet objects are built.
  */
 public final class PcapFileReader {
 
@@ -55,8 +55,12 @@ public final class PcapFileReader {
     if (!Files.isReadable(file)) {
       throw new CaptureFileException("cannot read capture file " + file, null);
     }
-    if (MappedPcapReader.isClassicPcap(CaptureFiles.magic(file))) {
+    int magic = CaptureFiles.magic(file);
+    if (MappedPcapReader.isClassicPcap(magic)) {
       return new ReadResult(MappedPcapReader.read(file, linkTypeListener, handler, stop), 0);
+    }
+    if (magic == MappedPcapngReader.SECTION_HEADER_BLOCK) {
+      return new ReadResult(MappedPcapngReader.read(file, linkTypeListener, handler, stop), 0);
     }
     Libpcap.ensureLoadable();
     PcapHandle handle;

@@ -1,6 +1,8 @@
 package org.argosy.sensor.delivery;
 
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /** What happened to the records handed to a {@link ReliableKafkaSink}; read by metrics. */
 public final class DeliveryCounters {
@@ -9,6 +11,9 @@ public final class DeliveryCounters {
   final AtomicLong spooled = new AtomicLong();
   final AtomicLong dropped = new AtomicLong();
   final AtomicLong sendFailures = new AtomicLong();
+  final LatencyHistogram latency = new LatencyHistogram(Duration.ofMinutes(1));
+  volatile LongSupplier spoolBytes = () -> 0;
+  volatile LongSupplier queued = () -> 0;
 
   /** Records handed to the sink. */
   public long accepted() {
@@ -33,6 +38,25 @@ public final class DeliveryCounters {
   /** Sends Kafka failed (they are retried, not lost). */
   public long sendFailures() {
     return sendFailures.get();
+  }
+
+  /**
+   * From a record being handed to the sink to Kafka acknowledging it (retries included), for the
+   * records that went through the memory queue; records that waited in the spool are not in it
+   * (their delay is the outage: see the spool metrics).
+   */
+  public LatencyHistogram latency() {
+    return latency;
+  }
+
+  /** Bytes waiting in the disk spool now. */
+  public long spoolBytes() {
+    return spoolBytes.getAsLong();
+  }
+
+  /** Records in the memory queue now, including those being sent. */
+  public long queued() {
+    return queued.getAsLong();
   }
 
   @Override

@@ -86,7 +86,7 @@ public final class KafkaDelivery {
   }
 
   /** The producer settings: defaults for this load, then the caller's properties. */
-  Map<String, Object> producerProperties() {
+  public Map<String, Object> producerProperties() {
     Map<String, Object> props = new LinkedHashMap<>();
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     props.put(ProducerConfig.ACKS_CONFIG, "all");

@@ -48,7 +48,7 @@ public final class ReliableKafkaSink implements FlowRecordSink {
   private final DroppedRecordLog droppedLog = new DroppedRecordLog();
 
   private final Object lock = new Object();
-  private final ArrayDeque<SpoolRecord> memory = new ArrayDeque<>();
+  private final ArrayDeque<Pending> memory = new ArrayDeque<>();
 
   /** True from the first record that went to the spool until the spool is empty again. */
   private boolean spooling;
@@ -57,6 +57,12 @@ public final class ReliableKafkaSink implements FlowRecordSink {
   private int inFlight;
 
   private boolean closing;
+
+  /**
+   * The last {@link #flush} waited a whole drain timeout in vain: {@link #close} does not again.
+   */
+  private boolean drainExpired;
+
   private final AtomicBoolean abandon = new AtomicBoolean();
   private final Thread sender;
 
@@ -83,6 +89,8 @@ public final class ReliableKafkaSink implements FlowRecordSink {
     this.drainTimeout = drainTimeout;
     // What an earlier run spooled comes before anything of this run.
     this.spooling = !spool.isEmpty();
+    counters.spoolBytes = spool::bytes;
+    counters.queued = this::queued;
     this.sender = new Thread(this::sendLoop, "flow-record-sender");
     sender.setDaemon(true);
     sender.start();
@@ -92,8 +100,23 @@ public final class ReliableKafkaSink implements FlowRecordSink {
     return counters;
   }
 
+  /**
+   * A record on its way: from the memory queue with the {@link System#nanoTime()} it was accepted
+   * at, or from the spool ({@link #FROM_SPOOL}).
+   */
+  private record Pending(SpoolRecord record, long acceptedNanos) {}
+
+  private static final long FROM_SPOOL = Long.MIN_VALUE;
+
+  private long queued() {
+    synchronized (lock) {
+      return memory.size() + inFlight;
+    }
+  }
+
   @Override
   public void send(FlowRecord record, long conversationHash) {
+    long acceptedNanos = System.nanoTime();
     SpoolRecord item =
         new SpoolRecord(
             Math.floorDiv(record.getStime(), 1000L),
@@ -105,7 +128,7 @@ public final class ReliableKafkaSink implements FlowRecordSink {
         throw new IllegalStateException("sink is closed");
       }
       if (!spooling && memory.size() < memoryCapacity) {
-        memory.addLast(item);
+        memory.addLast(new Pending(item, acceptedNanos));
       } else {
         spooling = true;
         if (spool.append(item)) {
@@ -127,7 +150,8 @@ public final class ReliableKafkaSink implements FlowRecordSink {
       while ((!memory.isEmpty() || inFlight > 0) && System.nanoTime() < deadline) {
         waitOnLock(deadline);
       }
-      if (!memory.isEmpty() || inFlight > 0) {
+      drainExpired = !memory.isEmpty() || inFlight > 0;
+      if (drainExpired) {
         LOG.warn(
             "Kafka did not take {} records within {}; they stay queued",
             memory.size() + inFlight,
@@ -138,20 +162,23 @@ public final class ReliableKafkaSink implements FlowRecordSink {
   }
 
   /**
-   * Sends what it can within the drain timeout, then spools what is left in memory (ahead of what
-   * was spooled before), and closes the producer and the spool.
+   * Sends what it can within the drain timeout (no further wait when a flush just spent one in
+   * vain), then spools what is left in memory (ahead of what was spooled before), and closes the
+   * producer and the spool.
    */
   @Override
   public void close() {
+    long wait;
     synchronized (lock) {
       if (closing) {
         return;
       }
       closing = true;
+      wait = drainExpired ? 1 : drainTimeout.toMillis();
       lock.notifyAll();
     }
     try {
-      sender.join(drainTimeout.toMillis());
+      sender.join(wait);
       if (sender.isAlive()) {
         abandon.set(true);
         producer.close(Duration.ZERO); // fails what is in flight, so the sender stops waiting
@@ -170,7 +197,7 @@ public final class ReliableKafkaSink implements FlowRecordSink {
 
   private void sendLoop() {
     while (true) {
-      List<SpoolRecord> batch;
+      List<Pending> batch;
       DiskSpool.Segment segment = null;
       synchronized (lock) {
         while (memory.isEmpty() && !spooling && !closing) {
@@ -187,18 +214,19 @@ public final class ReliableKafkaSink implements FlowRecordSink {
             spooling = false;
             continue;
           }
-          batch = segment.records();
+          batch = segment.records().stream().map(r -> new Pending(r, FROM_SPOOL)).toList();
         } else {
           return; // closing, and nothing left that can be sent
         }
         inFlight = batch.size();
       }
-      List<SpoolRecord> unsent = deliver(batch);
+      List<Pending> unsent = deliver(batch);
       synchronized (lock) {
         if (!unsent.isEmpty()) {
           // Abandoned while closing: keep the order (this batch, then memory) ahead of the spool.
-          List<SpoolRecord> keep = new ArrayList<>(unsent);
-          keep.addAll(memory);
+          List<SpoolRecord> keep = new ArrayList<>();
+          unsent.forEach(pending -> keep.add(pending.record()));
+          memory.forEach(pending -> keep.add(pending.record()));
           memory.clear();
           spool.prepend(keep);
           counters.spooled.addAndGet(keep.size());
@@ -220,20 +248,26 @@ public final class ReliableKafkaSink implements FlowRecordSink {
    *
    * @return the records still unsent when the sink was abandoned; empty otherwise
    */
-  private List<SpoolRecord> deliver(List<SpoolRecord> batch) {
-    List<SpoolRecord> pending = batch;
+  private List<Pending> deliver(List<Pending> batch) {
+    List<Pending> pending = batch;
     Duration backoff = FIRST_BACKOFF;
     while (!pending.isEmpty()) {
       if (abandon.get()) {
         return pending;
       }
       List<Future<RecordMetadata>> results = new ArrayList<>(pending.size());
-      for (SpoolRecord item : pending) {
+      for (Pending item : pending) {
+        SpoolRecord record = item.record();
         try {
           results.add(
               producer.send(
                   new ProducerRecord<>(
-                      topic, null, item.timestamp(), item.key(), item.value(), headers)));
+                      topic, null, record.timestamp(), record.key(), record.value(), headers),
+                  (metadata, failure) -> {
+                    if (failure == null && item.acceptedNanos() != FROM_SPOOL) {
+                      counters.latency.recordSince(item.acceptedNanos());
+                    }
+                  }));
         } catch (RuntimeException e) {
           // send() gave up waiting for metadata (broker away) or the producer was closed
           results.add(CompletableFuture.failedFuture(e));
@@ -244,7 +278,7 @@ public final class ReliableKafkaSink implements FlowRecordSink {
       } catch (RuntimeException e) {
         LOG.debug("flush failed", e);
       }
-      List<SpoolRecord> retry = new ArrayList<>();
+      List<Pending> retry = new ArrayList<>();
       for (int i = 0; i < results.size(); i++) {
         if (acknowledged(results.get(i))) {
           counters.sent.incrementAndGet();

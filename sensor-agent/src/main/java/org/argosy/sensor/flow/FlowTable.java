@@ -1,8 +1,5 @@
 package org.argosy.sensor.flow;
 
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.argosy.avro.FlowCause;
 import org.argosy.avro.FlowRecord;
 import org.argosy.sensor.decode.DecodedPacket;
@@ -13,6 +10,9 @@ import org.argosy.sensor.decode.DecodedPacket;
  * record emits one, closed TCP connections leave the table after a short linger (final record,
  * cause END), and flows idle past their protocol's timeout leave it too (cause TIMEOUT). A full
  * table evicts its least recently used flow with a final record; nothing is dropped silently.
+ *
+ * <p>Flows are slots of a {@link FlowSlab} (flat primitive arrays, no object per flow) found by
+ * their packed {@link FlowKey}; metering a packet allocates nothing.
  */
 public final class FlowTable {
 
@@ -31,7 +31,9 @@ public final class FlowTable {
   private final FlowTableConfig config;
   private final SensorIdentity identity;
   private final RecordListener listener;
-  private final LinkedHashMap<FlowKey, Flow> flows;
+  private final FlowSlab slab;
+  private final FlowMeter meter;
+  private final FlowKey key = new FlowKey();
   private final FragmentJoiner fragments = new FragmentJoiner();
   private long currentSlot = Long.MIN_VALUE;
   private final SequenceNumbers sequence;
@@ -46,22 +48,25 @@ public final class FlowTable {
     this.identity = identity;
     this.listener = listener;
     this.sequence = sequence;
-    this.flows = new LinkedHashMap<>(1024, 0.75f, true);
+    this.slab = new FlowSlab(config.maxFlows());
+    this.meter = new FlowMeter(slab);
   }
 
   public void add(DecodedPacket packet, long timeMicros, long wireLength) {
     advanceTo(timeMicros);
     fragments.join(packet, timeMicros);
-    FlowKey key = FlowKey.of(packet);
-    Flow flow = flows.get(key);
-    if (flow == null) {
-      if (flows.size() >= config.maxFlows()) {
+    key.fill(packet);
+    int slot = slab.find(key);
+    if (slot < 0) {
+      if (slab.size() >= config.maxFlows()) {
         evictLeastRecentlyUsed();
       }
-      flow = new Flow(key, packet);
-      flows.put(key, flow);
+      slot = slab.insert(key);
+      meter.start(slot, key, packet);
+    } else {
+      slab.touch(slot);
     }
-    flow.add(packet, key.packetFromLow(), timeMicros, wireLength);
+    meter.add(slot, packet, key.packetFromLow(), timeMicros, wireLength);
   }
 
   /**
@@ -81,16 +86,16 @@ public final class FlowTable {
 
   /** Emits a record for every flow with traffic not yet reported, e.g. at the end of a capture. */
   public void flushAll() {
-    for (Flow flow : flows.values()) {
-      if (flow.hasPending()) {
-        emit(flow, FlowCause.END);
+    for (int slot = 0; slot < slab.limit(); slot++) {
+      if (slab.inUse(slot) && meter.hasPending(slot)) {
+        emit(slot, FlowCause.END);
       }
     }
-    flows.clear();
+    slab.clear();
   }
 
   public int activeFlows() {
-    return flows.size();
+    return slab.size();
   }
 
   public long evictedFlows() {
@@ -99,36 +104,37 @@ public final class FlowTable {
 
   private void closeSlot(long now) {
     fragments.expire(now);
-    Iterator<Map.Entry<FlowKey, Flow>> entries = flows.entrySet().iterator();
-    while (entries.hasNext()) {
-      Flow flow = entries.next().getValue();
-      long quiet = now - flow.lastSeen;
-      boolean closed = flow.isClosed() && quiet >= CLOSE_LINGER_MICROS;
-      boolean idle = quiet >= config.idleTimeoutFor(flow.key.etherType(), flow.key.protocol());
-      if (flow.hasPending()) {
-        emit(flow, closed ? FlowCause.END : idle ? FlowCause.TIMEOUT : statusCause(flow));
+    for (int slot = 0; slot < slab.limit(); slot++) {
+      if (!slab.inUse(slot)) {
+        continue;
+      }
+      long quiet = now - meter.lastSeen(slot);
+      boolean closed = meter.isClosed(slot) && quiet >= CLOSE_LINGER_MICROS;
+      boolean idle = quiet >= config.idleTimeoutFor(meter.etherType(slot), meter.protocol(slot));
+      if (meter.hasPending(slot)) {
+        emit(slot, closed ? FlowCause.END : idle ? FlowCause.TIMEOUT : statusCause(slot));
       }
       if (closed || idle) {
-        entries.remove();
+        slab.remove(slot);
       }
     }
   }
 
-  private static FlowCause statusCause(Flow flow) {
-    return flow.recordsEmitted == 0 ? FlowCause.START : FlowCause.STATUS;
+  private FlowCause statusCause(int slot) {
+    return meter.hasEmitted(slot) ? FlowCause.STATUS : FlowCause.START;
   }
 
   private void evictLeastRecentlyUsed() {
-    Iterator<Flow> eldest = flows.values().iterator();
-    Flow flow = eldest.next();
-    if (flow.hasPending()) {
-      emit(flow, FlowCause.EVICTED);
+    int slot = slab.eldest();
+    if (meter.hasPending(slot)) {
+      emit(slot, FlowCause.EVICTED);
     }
-    eldest.remove();
+    slab.remove(slot);
     evicted++;
   }
 
-  private void emit(Flow flow, FlowCause cause) {
-    listener.onRecord(flow.drain(cause, identity, sequence.next()), flow.key.conversationHash());
+  private void emit(int slot, FlowCause cause) {
+    listener.onRecord(
+        meter.drain(slot, cause, identity, sequence.next()), meter.conversationHash(slot));
   }
 }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.DoubleSupplier;
+import java.util.function.DoubleUnaryOperator;
 import java.util.regex.Pattern;
 
 /**
@@ -16,13 +17,15 @@ public final class MetricsRegistry {
 
   private static final Pattern NAME = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
 
-  /** Counter or gauge, as Prometheus types them. */
+  /** Counter, gauge or summary, as Prometheus types them. */
   public enum Type {
     COUNTER,
-    GAUGE
+    GAUGE,
+    SUMMARY
   }
 
-  private record Sample(Map<String, String> labels, DoubleSupplier value) {}
+  /** One line of a family: its name is the family's plus {@code suffix} (a summary's _sum). */
+  private record Sample(String suffix, Map<String, String> labels, DoubleSupplier value) {}
 
   private record Family(String name, String help, Type type, List<Sample> samples) {}
 
@@ -31,6 +34,39 @@ public final class MetricsRegistry {
   /** Registers one sample of a metric; several calls with other labels add samples. */
   public synchronized MetricsRegistry register(
       String name, String help, Type type, Map<String, String> labels, DoubleSupplier value) {
+    if (type == Type.SUMMARY) {
+      throw new IllegalArgumentException("register a summary with summary(...)");
+    }
+    family(name, help, type).samples().add(new Sample("", Map.copyOf(labels), value));
+    return this;
+  }
+
+  /**
+   * Registers a summary: the given quantiles (e.g. 0.5 and 0.99) as computed now by {@code
+   * quantile}, and the {@code _sum} and {@code _count} of every observation so far.
+   */
+  public synchronized MetricsRegistry summary(
+      String name,
+      String help,
+      List<Double> quantiles,
+      DoubleUnaryOperator quantile,
+      DoubleSupplier sum,
+      DoubleSupplier count) {
+    Family family = family(name, help, Type.SUMMARY);
+    if (!family.samples().isEmpty()) {
+      throw new IllegalArgumentException(name + " registered before");
+    }
+    for (double q : quantiles) {
+      family
+          .samples()
+          .add(new Sample("", Map.of("quantile", format(q)), () -> quantile.applyAsDouble(q)));
+    }
+    family.samples().add(new Sample("_sum", Map.of(), sum));
+    family.samples().add(new Sample("_count", Map.of(), count));
+    return this;
+  }
+
+  private Family family(String name, String help, Type type) {
     if (!NAME.matcher(name).matches()) {
       throw new IllegalArgumentException("not a Prometheus metric name: " + name);
     }
@@ -39,8 +75,7 @@ public final class MetricsRegistry {
     if (family.type() != type) {
       throw new IllegalArgumentException(name + " registered as " + family.type() + " before");
     }
-    family.samples().add(new Sample(Map.copyOf(labels), value));
-    return this;
+    return family;
   }
 
   public MetricsRegistry counter(String name, String help, DoubleSupplier value) {
@@ -59,7 +94,7 @@ public final class MetricsRegistry {
       out.append("\n# TYPE ").append(family.name()).append(' ');
       out.append(family.type().name().toLowerCase(Locale.ROOT)).append('\n');
       for (Sample sample : family.samples()) {
-        out.append(family.name());
+        out.append(family.name()).append(sample.suffix());
         if (!sample.labels().isEmpty()) {
           out.append('{');
           sample.labels().entrySet().stream()

@@ -5,13 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.argosy.avro.FlowRecord;
 import org.argosy.sensor.Sensor;
 import org.argosy.sensor.flow.FlowTableConfig;
@@ -24,7 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Capture file to flow records: this sensor against {@code argus -r} on the same capture, in the
  * same run, as a ratio. Runs only with {@code mvn -Pbench verify -pl sensor-agent}. Captures: the
  * bundled one repeated {@value #COPIES} times, each copy shifted in time past the previous, and two
- * synthesized ones of more than a million packets (many short flows; a few bulk transfers).
+ * synthesized ones of more than a million packets (many short flows, also as pcapng; a few bulk
+ * transfers). Besides wall time, CPU time: the sensor JVM's (all its threads, GC included) and the
+ * argus process's (user and system), the fairer comparison on a machine shared with other work.
  */
 class SensorVsArgusBenchmark {
 
@@ -32,6 +38,9 @@ class SensorVsArgusBenchmark {
   private static final int RUNS = 5;
   private static final int PCAP_GLOBAL_HEADER = 24;
   private static final int PCAP_RECORD_HEADER = 16;
+
+  /** A line of bash's {@code times}: user and system time, as {@code 0m1.234s 0m0.056s}. */
+  private static final Pattern TIMES = Pattern.compile("(\\d+)m([\\d.]+)s (\\d+)m([\\d.]+)s");
 
   @Test
   void sensorAgainstArgusOnTheBundledCaptureRepeated(@TempDir Path work) throws Exception {
@@ -49,6 +58,22 @@ class SensorVsArgusBenchmark {
     compare("200K short TCP flows", capture, work);
   }
 
+  /** The same short flows as pcapng (editcap's conversion), read by the pure-Java pcapng reader. */
+  @Test
+  void sensorAgainstArgusOnTwoHundredThousandShortFlowsAsPcapng(@TempDir Path work)
+      throws Exception {
+    Path pcap = work.resolve("short-flows.pcap");
+    SyntheticCapture.shortFlows(pcap, 200_000);
+    Path capture = work.resolve("short-flows.pcapng");
+    Process editcap =
+        new ProcessBuilder("editcap", "-F", "pcapng", pcap.toString(), capture.toString())
+            .inheritIO()
+            .start();
+    assertThat(editcap.waitFor(5, TimeUnit.MINUTES)).isTrue();
+    assertThat(editcap.exitValue()).as("editcap exit code").isZero();
+    compare("200K short TCP flows, pcapng", capture, work);
+  }
+
   @Test
   void sensorAgainstArgusOnFourBulkTransfers(@TempDir Path work) throws Exception {
     Path capture = work.resolve("bulk.pcap");
@@ -57,11 +82,16 @@ class SensorVsArgusBenchmark {
   }
 
   private static void compare(String name, Path capture, Path work) throws Exception {
+    com.sun.management.OperatingSystemMXBean os =
+        (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     long packets = 0;
     double[] sensorSeconds = new double[RUNS];
     double[] argusSeconds = new double[RUNS];
+    double[] sensorCpu = new double[RUNS];
+    double[] argusCpu = new double[RUNS];
     for (int run = -1; run < RUNS; run++) { // run -1 warms up both
       long start = System.nanoTime();
+      long cpuStart = os.getProcessCpuTime();
       CountingSink sink = new CountingSink();
       Sensor sensor =
           new Sensor(
@@ -69,12 +99,21 @@ class SensorVsArgusBenchmark {
       sensor.readFile(capture);
       sensor.finish();
       double sensorTime = (System.nanoTime() - start) / 1e9;
+      double sensorCpuTime = (os.getProcessCpuTime() - cpuStart) / 1e9;
       packets = sensor.counters().packets();
 
       start = System.nanoTime();
+      // bash's times builtin prints the CPU time its children used: argus's user and system time
+      Path times = work.resolve("argus-times.txt");
       Process argus =
           new ProcessBuilder(
-                  "argus", "-r", capture.toString(), "-w", work.resolve("out.argus").toString())
+                  "bash",
+                  "-c",
+                  "argus -r \"$1\" -w \"$2\" && times > \"$3\"",
+                  "argus",
+                  capture.toString(),
+                  work.resolve("out.argus").toString(),
+                  times.toString())
               .inheritIO()
               .start();
       assertThat(argus.waitFor(10, TimeUnit.MINUTES)).isTrue();
@@ -83,6 +122,8 @@ class SensorVsArgusBenchmark {
       if (run >= 0) {
         sensorSeconds[run] = sensorTime;
         argusSeconds[run] = argusTime;
+        sensorCpu[run] = sensorCpuTime;
+        argusCpu[run] = childrenCpuSeconds(Files.readAllLines(times));
       }
     }
     double sensor = median(sensorSeconds);
@@ -90,7 +131,8 @@ class SensorVsArgusBenchmark {
     System.out.printf(
         Locale.ROOT,
         "%nBENCHMARK sensor-vs-argus %s: %d packets, %d MB; median of %d runs: sensor %.3f s (%.0f"
-            + " packets/s), argus %.3f s (%.0f packets/s); argus time / sensor time = %.2f%n",
+            + " packets/s), argus %.3f s (%.0f packets/s); argus time / sensor time = %.2f;"
+            + " CPU: sensor JVM %.3f s, argus %.3f s, argus CPU / sensor CPU = %.2f%n",
         name,
         packets,
         Files.size(capture) >> 20,
@@ -99,7 +141,21 @@ class SensorVsArgusBenchmark {
         packets / sensor,
         argus,
         packets / argus,
-        argus / sensor);
+        argus / sensor,
+        median(sensorCpu),
+        median(argusCpu),
+        median(argusCpu) / median(sensorCpu));
+  }
+
+  /** The children's user plus system seconds from bash's {@code times} (its second line). */
+  private static double childrenCpuSeconds(List<String> times) {
+    assertThat(times).as("output of bash's times").hasSize(2);
+    Matcher m = TIMES.matcher(times.get(1));
+    assertThat(m.matches()).as("times line %s", times.get(1)).isTrue();
+    return Integer.parseInt(m.group(1)) * 60
+        + Double.parseDouble(m.group(2))
+        + Integer.parseInt(m.group(3)) * 60
+        + Double.parseDouble(m.group(4));
   }
 
   private static double median(double[] values) {

@@ -16,7 +16,7 @@ import org.argosy.sensor.TestFrames;
  * Writes reproducible benchmark captures (classic pcap, Ethernet, snaplen 128 as tcpdump -s 128
  * would keep them): nothing random, so every run meters the same packets.
  */
-final class SyntheticCapture implements AutoCloseable {
+public final class SyntheticCapture implements AutoCloseable {
 
   private static final int SNAPLEN = 128;
   private static final long START_MICROS = 1_795_977_850_000_000L; // 2026-11-29T18:44:10Z
@@ -33,7 +33,7 @@ final class SyntheticCapture implements AutoCloseable {
    * {@code flows} short TCP conversations (handshake, request, response, both FINs, final ACK: 7
    * packets) from 10.1.x.y to 10.2.0.1:80, one starting every 50 us.
    */
-  static long shortFlows(Path file, int flows) throws IOException {
+  public static long shortFlows(Path file, int flows) throws IOException {
     try (SyntheticCapture capture = new SyntheticCapture(file)) {
       for (int i = 0; i < flows; i++) {
         String client = "10.1." + (i >> 8 & 0xff) + "." + (i & 0xff);

@@ -2,15 +2,19 @@ package org.argosy.sensor.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.argosy.sensor.delivery.LatencyHistogram;
 import org.junit.jupiter.api.Test;
 
 class OpsServerTest {
@@ -50,6 +54,50 @@ class OpsServerTest {
           .contains("argosy_sensor_decode_errors_total{reason=\"truncated \\\"ipv4\\\"\"} 3\n")
           .contains("# TYPE argosy_sensor_spool_bytes gauge\nargosy_sensor_spool_bytes 1.5\n");
     }
+  }
+
+  @Test
+  void writesASummaryAsQuantilesSumAndCount() throws Exception {
+    LatencyHistogram latency = new LatencyHistogram(Duration.ofMinutes(1));
+    for (long micros = 1; micros <= 1000; micros++) {
+      latency.record(micros * 1000); // 1 ms to 1 s
+    }
+    MetricsRegistry metrics =
+        new MetricsRegistry()
+            .summary(
+                "argosy_delivery_latency_seconds",
+                "Time to acknowledgement",
+                List.of(0.5, 0.99),
+                q -> latency.quantileMicros(q) / 1e6,
+                () -> latency.sumMicros() / 1e6,
+                latency::count);
+    try (OpsServer server =
+        new OpsServer(new InetSocketAddress("127.0.0.1", 0), metrics, () -> null)) {
+      String body = get(server, "/metrics").body();
+      assertThat(body)
+          .contains("# TYPE argosy_delivery_latency_seconds summary\n")
+          .contains("argosy_delivery_latency_seconds_sum 500.5\n")
+          .contains("argosy_delivery_latency_seconds_count 1000\n");
+      assertThat(sample(body, "argosy_delivery_latency_seconds{quantile=\"0.5\"}"))
+          .isCloseTo(0.5, within(0.5 * 0.03));
+      assertThat(sample(body, "argosy_delivery_latency_seconds{quantile=\"0.99\"}"))
+          .isCloseTo(0.99, within(0.99 * 0.03));
+    }
+    assertThat(
+            new MetricsRegistry()
+                .summary("x", "x", List.of(0.5), q -> Double.NaN, () -> 0, () -> 0)
+                .scrape())
+        .as("no observations yet")
+        .contains("x{quantile=\"0.5\"} NaN\n");
+  }
+
+  private static double sample(String scrape, String sample) {
+    return scrape
+        .lines()
+        .filter(line -> line.startsWith(sample + " "))
+        .mapToDouble(line -> Double.parseDouble(line.substring(sample.length() + 1)))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError(sample + " not in " + scrape));
   }
 
   @Test

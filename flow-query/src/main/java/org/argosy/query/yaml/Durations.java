@@ -1,9 +1,11 @@
-package org.argosy.query.report;
+package org.argosy.query.yaml;
 
 import java.time.Duration;
 
-/** Durations as report files write them: {@code 30s}, {@code 5m}, {@code 1h}, {@code 1d}. */
-final class Durations {
+/**
+ * Durations as report and rule files write them: {@code 30s}, {@code 5m}, {@code 1h}, {@code 1d}.
+ */
+public final class Durations {
 
   private Durations() {}
 
@@ -12,7 +14,7 @@ final class Durations {
    *
    * @throws IllegalArgumentException saying what is accepted
    */
-  static Duration parse(String text) {
+  public static Duration parse(String text) {
     String trimmed = text.strip();
     if (!trimmed.matches("\\d{1,9}[smhd]?")) {
       throw new IllegalArgumentException(
@@ -29,7 +31,7 @@ final class Durations {
     };
   }
 
-  static String format(Duration duration) {
+  public static String format(Duration duration) {
     return duration.toSeconds() + "s";
   }
 }
