@@ -15,6 +15,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.argosy.cli.demo.FlinkScratchDirectory;
 import org.argosy.jobs.alert.AlertJob;
 import org.argosy.jobs.kafka.FlowTopics;
+import org.argosy.jobs.kafka.TopicSinks;
 import org.argosy.jobs.report.ReportJob;
 import org.argosy.jobs.report.ReportJobOptions;
 import org.argosy.jobs.store.HistoryStore;
@@ -112,17 +113,15 @@ public final class ReportJobLauncher {
     var source =
         FlowTopics.flowSource(
             bootstrap, ReportJob.FLOWS_TOPIC, prefix, settings.bounded(), Map.of());
-    var deadLetters =
-        FlowTopics.deadLetterSink(
-            bootstrap, ReportJob.DEAD_LETTER_TOPIC, prefix + "-dlq", Map.of());
+    TopicSinks sinks = FlowTopics.sinks(bootstrap, prefix, Map.of());
+    var deadLetters = sinks.deadLetters(ReportJob.DEAD_LETTER_TOPIC);
+    // The alert rules write flows-late too, from a sink of their own: another prefix.
+    TopicSinks alertTopics = FlowTopics.sinks(bootstrap, prefix + "-alerts", Map.of());
     AlertJob.Sinks alertSinks =
         new AlertJob.Sinks(
-            FlowTopics.alertJsonSink(
-                bootstrap, AlertJob.ALERTS_TOPIC, prefix + "-alerts-json", Map.of()),
-            FlowTopics.alertAvroSink(
-                bootstrap, AlertJob.ALERTS_AVRO_TOPIC, prefix + "-alerts-avro", Map.of()),
-            FlowTopics.lateSink(
-                bootstrap, ReportJob.LATE_TOPIC, prefix + "-alerts-late", Map.of()));
+            alertTopics.alertsJson(AlertJob.ALERTS_TOPIC),
+            alertTopics.alertsAvro(AlertJob.ALERTS_AVRO_TOPIC),
+            alertTopics.late(ReportJob.LATE_TOPIC));
     if (settings.reports().isEmpty()) {
       AlertJob.build(env, source, alertSinks, deadLetters, settings.rules(), settings.options());
     } else {
@@ -131,11 +130,9 @@ public final class ReportJobLauncher {
               env,
               source,
               new ReportJob.Sinks(
-                  FlowTopics.aggregateSink(
-                      bootstrap, ReportJob.AGGREGATES_TOPIC, prefix + "-aggregates", Map.of()),
-                  FlowTopics.rankingSink(
-                      bootstrap, ReportJob.TOPN_TOPIC, prefix + "-topn", Map.of()),
-                  FlowTopics.lateSink(bootstrap, ReportJob.LATE_TOPIC, prefix + "-late", Map.of()),
+                  sinks.aggregates(ReportJob.AGGREGATES_TOPIC),
+                  sinks.rankings(ReportJob.TOPN_TOPIC),
+                  sinks.late(ReportJob.LATE_TOPIC),
                   deadLetters),
               settings.reports(),
               settings.options());
@@ -143,7 +140,7 @@ public final class ReportJobLauncher {
         settings.store().attach(built.outputs());
       }
       if (settings.json()) {
-        addJsonSinks(built.outputs(), bootstrap, prefix);
+        addJsonSinks(built.outputs(), sinks);
       }
       if (!settings.rules().isEmpty()) {
         AlertJob.attach(
@@ -155,18 +152,13 @@ public final class ReportJobLauncher {
     return new Launched(job, inCluster);
   }
 
-  private static void addJsonSinks(ReportJob.Outputs outputs, String bootstrap, String prefix) {
+  private static void addJsonSinks(ReportJob.Outputs outputs, TopicSinks sinks) {
     outputs
         .aggregates()
         .ifPresent(
             aggregates ->
                 aggregates
-                    .sinkTo(
-                        FlowTopics.aggregateJsonSink(
-                            bootstrap,
-                            ReportJob.AGGREGATES_JSON_TOPIC,
-                            prefix + "-aggregates-json",
-                            Map.of()))
+                    .sinkTo(sinks.aggregatesJson(ReportJob.AGGREGATES_JSON_TOPIC))
                     .uid("sink-aggregates-json")
                     .name(ReportJob.AGGREGATES_JSON_TOPIC));
     outputs
@@ -174,9 +166,7 @@ public final class ReportJobLauncher {
         .ifPresent(
             rankings ->
                 rankings
-                    .sinkTo(
-                        FlowTopics.rankingJsonSink(
-                            bootstrap, ReportJob.TOPN_JSON_TOPIC, prefix + "-topn-json", Map.of()))
+                    .sinkTo(sinks.rankingsJson(ReportJob.TOPN_JSON_TOPIC))
                     .uid("sink-rankings-json")
                     .name(ReportJob.TOPN_JSON_TOPIC));
   }

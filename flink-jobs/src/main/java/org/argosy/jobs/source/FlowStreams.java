@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * FlowStreams in = FlowStreams.from(env,
  *     FlowTopics.flowSource(bootstrap, "flows", group, false, Map.of()), watermarks);
  * in.flows()        // FlowRecord, event-time timestamps and per-partition watermarks
- * in.deadLetters()  // DeadLetter -> FlowTopics.deadLetterSink(bootstrap, "flows-dlq", ...)
+ * in.deadLetters()  // DeadLetter -> FlowTopics.sinks(bootstrap, job, Map.of()).deadLetters("flows-dlq")
  * }</pre>
  *
  * <p>Records are decoded inside the source (its deserializer produces {@link FlowOrDeadLetter}), so

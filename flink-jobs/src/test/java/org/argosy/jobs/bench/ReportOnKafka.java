@@ -26,6 +26,7 @@ import org.argosy.avro.FlowRecord;
 import org.argosy.avro.TopNRanking;
 import org.argosy.avro.codec.AvroSingleObjectCodec;
 import org.argosy.jobs.kafka.FlowTopics;
+import org.argosy.jobs.kafka.TopicSinks;
 import org.argosy.jobs.report.ReportJob;
 import org.argosy.jobs.report.ReportJobOptions;
 import org.argosy.kafka.embedded.KafkaBroker;
@@ -89,12 +90,13 @@ final class ReportOnKafka {
       ReportJobOptions options) {
     String bootstrap = broker.bootstrapServers();
     broker.createTopics(1, run + "-topn", run + "-aggregates", run + "-late", run + "-dlq");
+    TopicSinks topics = FlowTopics.sinks(bootstrap, run, Map.of());
     ReportJob.Sinks sinks =
         new ReportJob.Sinks(
-            FlowTopics.aggregateSink(bootstrap, run + "-aggregates", run + "-a", Map.of()),
-            FlowTopics.rankingSink(bootstrap, run + "-topn", run + "-t", Map.of()),
-            FlowTopics.lateSink(bootstrap, run + "-late", run + "-l", Map.of()),
-            FlowTopics.deadLetterSink(bootstrap, run + "-dlq", run + "-d", Map.of()));
+            topics.aggregates(run + "-aggregates"),
+            topics.rankings(run + "-topn"),
+            topics.late(run + "-late"),
+            topics.deadLetters(run + "-dlq"));
     ReportJob.build(
         env,
         FlowTopics.flowSource(bootstrap, flowsTopic, run + "-job", bounded, Map.of()),

@@ -35,6 +35,7 @@ import org.argosy.avro.TopNRanking;
 import org.argosy.avro.codec.AvroSingleObjectCodec;
 import org.argosy.avro.codec.RecordDecodingException;
 import org.argosy.jobs.kafka.FlowTopics;
+import org.argosy.jobs.kafka.TopicSinks;
 import org.argosy.jobs.report.ArgusTools;
 import org.argosy.jobs.report.ReportJob;
 import org.argosy.jobs.report.ReportJobOptions;
@@ -147,19 +148,19 @@ final class JobOnKafka {
         env, run, FlowTopics.flowSource(bootstrap, flows(run), run + "-job", true, Map.of()));
   }
 
+  private ReportJob.Sinks sinks(String run) {
+    TopicSinks sinks = FlowTopics.sinks(bootstrap, run, Map.of());
+    return new ReportJob.Sinks(
+        sinks.aggregates(aggregates(run)),
+        sinks.rankings(topn(run)),
+        sinks.late(late(run)),
+        sinks.deadLetters(dlq(run)));
+  }
+
   /** Adds the report job of {@code run} to {@code env}, reading {@code source}. */
   void addReportJob(
       StreamExecutionEnvironment env, String run, Source<FlowOrDeadLetter, ?, ?> source) {
-    ReportJob.build(
-        env,
-        source,
-        new ReportJob.Sinks(
-            FlowTopics.aggregateSink(bootstrap, aggregates(run), run + "-aggregates", Map.of()),
-            FlowTopics.rankingSink(bootstrap, topn(run), run + "-topn", Map.of()),
-            FlowTopics.lateSink(bootstrap, late(run), run + "-late", Map.of()),
-            FlowTopics.deadLetterSink(bootstrap, dlq(run), run + "-dlq", Map.of())),
-        reports(),
-        options());
+    ReportJob.build(env, source, sinks(run), reports(), options());
   }
 
   /** {@code <run>-flows} to its current end, from the start, through {@code deserializer}. */
