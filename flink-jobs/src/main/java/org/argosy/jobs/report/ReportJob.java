@@ -227,7 +227,10 @@ public final class ReportJob {
     String order = String.join(" ", report.order().keyNames());
     return aggregates
         .keyBy(aggregate -> RankingKeys.partialKey(aggregate, rankBuckets))
-        .process(new PartialTopN(report, rankBuckets))
+        .process(
+            report.window().allowedLateness().isZero()
+                ? new BoundedPartialTopN(report, rankBuckets)
+                : new PartialTopN(report, rankBuckets))
         .returns(Types.TUPLE(Types.INT, TypeInformation.of(TopNRanking.class)))
         .uid("partial-top-" + name)
         .name("partial top " + report.n() + " by " + order + " of " + name)
