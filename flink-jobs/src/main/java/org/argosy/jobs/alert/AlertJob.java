@@ -116,12 +116,13 @@ public final class AlertJob {
       late.add(ranked.late());
     }
     DataStream<FlowAlert> alerts =
-        union(candidates)
+        ReportJob.union(candidates)
+            .orElseThrow()
             .keyBy(Candidates::conditionKey)
             .process(new AlertLifecycle(byName))
             .uid("alert-lifecycle")
             .name("alert lifecycle: open, update, resolve");
-    return new Outputs(alerts, union(late));
+    return new Outputs(alerts, ReportJob.union(late).orElseThrow());
   }
 
   private static DataStream<FlowAlert> keyedCandidates(
@@ -218,13 +219,5 @@ public final class AlertJob {
             .uid("alert-top-ephemeral")
             .name("top N dominated by ephemeral ports");
     return entries.union(ephemeral);
-  }
-
-  @SuppressWarnings("unchecked")
-  private static <T> DataStream<T> union(List<DataStream<T>> streams) {
-    DataStream<T> first = streams.get(0);
-    return streams.size() == 1
-        ? first
-        : first.union(streams.subList(1, streams.size()).toArray(DataStream[]::new));
   }
 }

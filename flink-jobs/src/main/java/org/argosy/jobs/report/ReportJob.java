@@ -251,7 +251,8 @@ public final class ReportJob {
     return window.isTumbling() ? size : size + " every " + window.slide().toSeconds() + "s";
   }
 
-  private static <T> Optional<DataStream<T>> union(List<DataStream<T>> streams) {
+  /** The streams as one; empty when there are none. */
+  public static <T> Optional<DataStream<T>> union(List<DataStream<T>> streams) {
     if (streams.isEmpty()) {
       return Optional.empty();
     }

@@ -1,6 +1,5 @@
 package org.argosy.jobs.store;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -12,11 +11,10 @@ import java.util.List;
 import org.argosy.avro.FlowAggregate;
 import org.argosy.avro.KeyField;
 import org.argosy.query.AggregateMetrics;
+import org.argosy.query.FlowJson;
 
 /** The store's upserts and how a record fills their parameters. */
 final class StoreStatements {
-
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   static final String UPSERT_AGGREGATE =
       """
@@ -77,11 +75,9 @@ final class StoreStatements {
 
   /** The cluster key as a JSON object, fields in key order. */
   static String keyJson(List<KeyField> key) {
-    ObjectNode json = JSON.createObjectNode();
-    for (KeyField field : key) {
-      json.put(field.getName(), field.getValue());
-    }
-    return json.toString();
+    ObjectNode json = FlowJson.object();
+    FlowJson.key(json, key);
+    return FlowJson.text(json);
   }
 
   private static OffsetDateTime time(long micros) {
