@@ -1,6 +1,7 @@
 package org.argosy.sensor;
 
 import java.nio.file.Path;
+import org.argosy.sensor.capture.CaptureFilter;
 import org.argosy.sensor.capture.PacketHandler;
 import org.argosy.sensor.capture.PcapFileReader;
 import org.argosy.sensor.capture.PcapFileReader.CaptureFileException;
@@ -50,10 +51,16 @@ public final class Sensor {
 
   /** Meters every packet of a capture file, or those up to a {@link #requestStop()}. */
   public void readFile(Path file) throws CaptureFileException {
+    readFile(file, CaptureFilter.NONE);
+  }
+
+  /** Meters the packets of a capture file that pass {@code filter}. */
+  public void readFile(Path file, CaptureFilter filter) throws CaptureFileException {
     Input[] input = {null};
     PcapFileReader.ReadResult result =
         PcapFileReader.read(
             file,
+            filter,
             linkType -> input[0] = new Input(linkType),
             (frame, captured, wireLength, timeMicros) ->
                 input[0].onPacket(frame, captured, wireLength, timeMicros),

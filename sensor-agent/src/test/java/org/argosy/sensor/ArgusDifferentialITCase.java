@@ -31,7 +31,7 @@ class ArgusDifferentialITCase {
   @Test
   void everyTcpAndUdpFlowMatchesArgus(@TempDir Path work) throws Exception {
     Assumptions.assumeTrue(Argus.installed(), "argus is not installed");
-    Path capture = projectRoot().resolve("samples/demo.pcap");
+    Path capture = ProjectPaths.root().resolve("samples/demo.pcap");
 
     Map<String, SideTotals> argus = argusFlows(capture, work);
 
@@ -81,9 +81,5 @@ class ArgusDifferentialITCase {
 
   private static String key(String proto, String saddr, int sport, String daddr, int dport) {
     return proto + " " + saddr + " " + sport + " " + daddr + " " + dport;
-  }
-
-  private static Path projectRoot() {
-    return Path.of(System.getProperty("argosy.project.root", "..")).toAbsolutePath().normalize();
   }
 }

@@ -23,7 +23,7 @@ public class SharedCapturesTest {
 
   /** The shared corpus of real captures (tcpdump's regression tests). */
   public static Path corpus() {
-    Path root = Path.of(System.getProperty("argosy.project.root", ".."));
+    Path root = ProjectPaths.root();
     return root.resolve("../shared/pcaps/tcpdump-tests").normalize();
   }
 

@@ -25,8 +25,12 @@ public final class FlinkScratchDirectory {
 
   private FlinkScratchDirectory() {}
 
-  /** Points {@code conf} at this process's directory, created empty, removed at JVM exit. */
-  public static void apply(Configuration conf) {
+  /**
+   * Points {@code conf} at this process's directory, created empty, removed at JVM exit.
+   *
+   * @return the directory
+   */
+  public static Path apply(Configuration conf) {
     removeDirectoriesOfDeadProcesses();
     Path own = PARENT.resolve(Long.toString(ProcessHandle.current().pid()));
     try {
@@ -41,6 +45,7 @@ public final class FlinkScratchDirectory {
     conf.set(BlobServerOptions.STORAGE_DIRECTORY, own.resolve("blobs").toString());
     conf.set(WebOptions.TMP_DIR, own.resolve("web").toString());
     conf.set(WebOptions.UPLOAD_DIR, own.resolve("web-upload").toString());
+    return own;
   }
 
   private static void removeDirectoriesOfDeadProcesses() {

@@ -153,7 +153,10 @@ public final class JobsCommand implements Callable<Integer> {
   @Option(
       names = "--checkpoint-dir",
       paramLabel = "URI",
-      description = "Durable checkpoint directory, e.g. file:///var/lib/argosy/checkpoints.")
+      description =
+          "Durable checkpoint directory, e.g. file:///var/lib/argosy/checkpoints. Default when"
+              + " run here: a directory of this process, removed when it ends (the job survives"
+              + " task failures, not a restart of the process); in a Flink cluster: the cluster's.")
   private String checkpointDirectory;
 
   @Option(

@@ -1,12 +1,15 @@
 package org.argosy.cli.jobs;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.JobManagerOptions;
+import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -32,6 +35,8 @@ import org.argosy.query.report.ReportDefinition;
  * on the port asked for.
  */
 public final class ReportJobLauncher {
+
+  private static final MemorySize LOCAL_NETWORK_MEMORY = MemorySize.ofMebiBytes(256);
 
   /**
    * @param bootstrapServers the Kafka cluster
@@ -181,7 +186,21 @@ public final class ReportJobLauncher {
     conf.set(TaskManagerOptions.BIND_HOST, "127.0.0.1");
     conf.set(TaskManagerOptions.HOST, "127.0.0.1");
     conf.set(TaskManagerOptions.NUM_TASK_SLOTS, settings.parallelism());
-    FlinkScratchDirectory.apply(conf);
-    return settings.options().applyTo(conf);
+    // A local cluster gets 64 MiB of network buffers; with every report and rule an exchange of
+    // its own that is too few (Flink warns "Memory usage [110%] is too high"), and throughput
+    // falls.
+    conf.set(TaskManagerOptions.NETWORK_MEMORY_MIN, LOCAL_NETWORK_MEMORY);
+    conf.set(TaskManagerOptions.NETWORK_MEMORY_MAX, LOCAL_NETWORK_MEMORY);
+    Path scratch = FlinkScratchDirectory.apply(conf);
+    settings.options().applyTo(conf);
+    if (!conf.contains(CheckpointingOptions.CHECKPOINTS_DIRECTORY)) {
+      // Without a directory Flink keeps checkpoints in the JobManager's memory, capped at 5 MiB:
+      // a few thousand conversations of state and every checkpoint fails (found by the soak test).
+      // The scratch directory outlives task failures, which is what a job in this process needs.
+      conf.set(
+          CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+          scratch.resolve("checkpoints").toUri().toString());
+    }
+    return conf;
   }
 }

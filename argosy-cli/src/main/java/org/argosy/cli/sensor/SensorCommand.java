@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.argosy.sensor.Sensor;
 import org.argosy.sensor.capture.CaptureFiles;
+import org.argosy.sensor.capture.CaptureFilter;
 import org.argosy.sensor.capture.LiveCapture;
 import org.argosy.sensor.config.InvalidConfigException;
 import org.argosy.sensor.config.SensorConfig;
@@ -115,8 +116,13 @@ public final class SensorCommand implements Callable<Integer> {
   @Option(
       names = "--filter",
       paramLabel = "EXPR",
-      description = "BPF capture filter for -i, in tcpdump syntax.")
+      description =
+          "BPF filter in tcpdump syntax, for -i and for capture files (which are then read"
+              + " through libpcap: slower than the default reader).")
   private String filter;
+
+  /** --filter, compiled once to check it. */
+  private CaptureFilter captureFilter = CaptureFilter.NONE;
 
   @Option(
       names = "--snaplen",
@@ -215,7 +221,7 @@ public final class SensorCommand implements Callable<Integer> {
         err.flush();
       }
       if (captures.isEmpty()) {
-        run.readFiles(captureFiles());
+        run.readFiles(captureFiles(), captureFilter);
       } else {
         run.captureLive();
       }
@@ -276,6 +282,11 @@ public final class SensorCommand implements Callable<Integer> {
       if (!Files.isDirectory(directory)) {
         throw usage("-R: " + directory + " is not a directory");
       }
+    }
+    try {
+      captureFilter = CaptureFilter.of(filter);
+    } catch (IllegalArgumentException e) {
+      throw usage("--filter: " + e.getMessage());
     }
     if (avroFile != null) {
       Path parent = avroFile.toAbsolutePath().getParent();

@@ -9,6 +9,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.argosy.sensor.Sensor;
+import org.argosy.sensor.capture.CaptureFilter;
 import org.argosy.sensor.capture.LiveCapture;
 import org.argosy.sensor.capture.PcapFileReader.CaptureFileException;
 import org.argosy.sensor.publish.FlowRecordSink;
@@ -54,13 +55,16 @@ final class SensorRun {
     this.stopBound = stopBound;
   }
 
-  /** Reads the files one after the other; a file that breaks off is reported and the rest read. */
-  void readFiles(List<Path> files) {
+  /**
+   * Reads the packets of the files that pass {@code filter}, one file after the other; a file that
+   * breaks off is reported and the rest read.
+   */
+  void readFiles(List<Path> files, CaptureFilter filter) {
     runUntilStopped(
         () -> {
           for (Path file : files) {
             try {
-              sensor.readFile(file);
+              sensor.readFile(file, filter);
             } catch (CaptureFileException e) {
               warn(e.getMessage());
             }

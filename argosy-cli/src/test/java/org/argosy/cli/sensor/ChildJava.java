@@ -16,16 +16,23 @@ import java.util.function.Predicate;
  * classes and test classes and its runtime class path as the {@code ./argosy} launcher uses it.
  * Standard output and error go to a log file that {@link #awaitLine} watches.
  */
-final class ChildJava {
+public final class ChildJava {
 
   private ChildJava() {}
 
   /** The command that runs {@code mainClass}, after {@code prefix} (e.g. ip netns exec NS). */
-  static List<String> command(List<String> prefix, String mainClass, String... args)
+  public static List<String> command(List<String> prefix, String mainClass, String... args)
+      throws IOException {
+    return command(prefix, List.of("-Xmx512m"), mainClass, args);
+  }
+
+  /** As {@link #command(List, String, String...)}, with these JVM options. */
+  public static List<String> command(
+      List<String> prefix, List<String> jvmOptions, String mainClass, String... args)
       throws IOException {
     List<String> command = new ArrayList<>(prefix);
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx512m");
+    command.addAll(jvmOptions);
     command.add("-cp");
     command.add(classPath());
     command.add(mainClass);
@@ -34,7 +41,7 @@ final class ChildJava {
   }
 
   /** Starts the command with extra environment variables, its output going to {@code log}. */
-  static Process start(List<String> command, Map<String, String> environment, Path log)
+  public static Process start(List<String> command, Map<String, String> environment, Path log)
       throws IOException {
     ProcessBuilder builder =
         new ProcessBuilder(command)
@@ -56,7 +63,8 @@ final class ChildJava {
   }
 
   /** Waits up to 60 s for a line of the log, failing early when the process ends. */
-  static String awaitLine(Path log, Predicate<String> wanted, Process process) throws Exception {
+  public static String awaitLine(Path log, Predicate<String> wanted, Process process)
+      throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (System.nanoTime() < deadline) {
       if (Files.exists(log)) {

@@ -18,7 +18,7 @@ import org.argosy.avro.FlowRecord;
 import org.argosy.avro.codec.AvroSingleObjectCodec;
 
 /** Everything a topic holds, decoded, with where each record sits and its headers. */
-final class FlowTopic {
+public final class FlowTopic {
 
   /** One record as read back. */
   record Delivered(FlowRecord record, int partition, long offset, Map<String, String> headers) {}
@@ -29,11 +29,30 @@ final class FlowTopic {
   static List<Delivered> readAll(
       String bootstrap, Map<String, String> clientProperties, String topic) throws Exception {
     AvroSingleObjectCodec<FlowRecord> codec = AvroSingleObjectCodec.forClass(FlowRecord.class);
+    List<Delivered> delivered = new ArrayList<>();
+    for (ConsumerRecord<byte[], byte[]> message : messages(bootstrap, clientProperties, topic)) {
+      Map<String, String> headers = new HashMap<>();
+      for (Header header : message.headers()) {
+        headers.put(header.key(), new String(header.value(), StandardCharsets.UTF_8));
+      }
+      delivered.add(
+          new Delivered(
+              codec.decode(message.value()), message.partition(), message.offset(), headers));
+    }
+    return delivered;
+  }
+
+  /**
+   * Every committed message of the topic, from the beginning to its end offsets at the time of the
+   * call, undecoded.
+   */
+  public static List<ConsumerRecord<byte[], byte[]>> messages(
+      String bootstrap, Map<String, String> clientProperties, String topic) {
     Map<String, Object> config = new HashMap<>(clientProperties);
     config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    List<Delivered> delivered = new ArrayList<>();
+    List<ConsumerRecord<byte[], byte[]>> messages = new ArrayList<>();
     try (KafkaConsumer<byte[], byte[]> consumer =
         new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       List<TopicPartition> partitions = new ArrayList<>();
@@ -46,18 +65,10 @@ final class FlowTopic {
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
       while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
         assertThat(System.nanoTime()).as("read %s to its end", topic).isLessThan(deadline);
-        for (ConsumerRecord<byte[], byte[]> message : consumer.poll(Duration.ofMillis(200))) {
-          Map<String, String> headers = new HashMap<>();
-          for (Header header : message.headers()) {
-            headers.put(header.key(), new String(header.value(), StandardCharsets.UTF_8));
-          }
-          delivered.add(
-              new Delivered(
-                  codec.decode(message.value()), message.partition(), message.offset(), headers));
-        }
+        consumer.poll(Duration.ofMillis(200)).forEach(messages::add);
       }
     }
-    return delivered;
+    return messages;
   }
 
   /** How often each sequence number arrived. */

@@ -91,6 +91,22 @@ class SensorCommandTest {
   }
 
   @Test
+  void aBadFilterIsAUsageErrorQuotingIt() {
+    assertThat(run("sensor", "-r", DEMO, "--print", "--filter", "tcp port")).isEqualTo(2);
+    assertThat(err.toString()).contains("--filter: bad capture filter 'tcp port'");
+  }
+
+  @Test
+  void aFilterSelectsThePacketsOfACaptureFile() {
+    assertThat(run("sensor", "-r", DEMO, "--print", "--filter", "udp and dst port 53")).isZero();
+    assertThat(out.toString().lines().toList())
+        .isNotEmpty()
+        // only the queries pass: every DNS conversation is one-sided
+        .allSatisfy(
+            line -> assertThat(line).matches("\\S+ \\S+ udp \\S+ -> \\S+\\.53 pkts \\d+/0 .*"));
+  }
+
+  @Test
   void printsOneLinePerRecord() {
     assertThat(run("sensor", "-r", DEMO, "--print")).isZero();
     assertThat(out.toString())

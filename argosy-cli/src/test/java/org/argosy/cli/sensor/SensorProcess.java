@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  * and its metrics endpoint. Give it {@code --metrics 127.0.0.1:0} to scrape it; the port it bound
  * is read from its log.
  */
-final class SensorProcess implements AutoCloseable {
+public final class SensorProcess implements AutoCloseable {
 
   private static final Pattern METRICS_LINE =
       Pattern.compile("sensor: metrics on http://127\\.0\\.0\\.1:(\\d+)/metrics");
@@ -37,7 +37,7 @@ final class SensorProcess implements AutoCloseable {
   }
 
   /** Starts {@code argosy sensor ARGS} with extra ARGOSY_SENSOR_* variables. */
-  static SensorProcess start(Path log, Map<String, String> environment, String... args)
+  public static SensorProcess start(Path log, Map<String, String> environment, String... args)
       throws IOException {
     String[] command = new String[args.length + 1];
     command[0] = "sensor";
@@ -49,13 +49,13 @@ final class SensorProcess implements AutoCloseable {
   }
 
   /** Returns once every interface is being captured (and the metrics endpoint is up). */
-  SensorProcess awaitCapturing() throws Exception {
+  public SensorProcess awaitCapturing() throws Exception {
     ChildJava.awaitLine(log, line -> line.startsWith("sensor: capturing on"), process);
     return this;
   }
 
   /** The current value of a metric sample, e.g. {@code argosy_sensor_packets_total}. */
-  double metric(String sample) throws Exception {
+  public double metric(String sample) throws Exception {
     Matcher value = Pattern.compile("(?m)^" + Pattern.quote(sample) + " (\\S+)$").matcher(scrape());
     assertThat(value.find()).as("sample %s in the scrape", sample).isTrue();
     return Double.parseDouble(value.group(1));
@@ -98,7 +98,7 @@ final class SensorProcess implements AutoCloseable {
    *
    * @return the time from the signal to the exit
    */
-  Duration terminate(Duration atMost) throws Exception {
+  public Duration terminate(Duration atMost) throws Exception {
     long start = System.nanoTime();
     process.destroy();
     assertThat(process.waitFor(atMost.toMillis(), TimeUnit.MILLISECONDS))
@@ -121,15 +121,15 @@ final class SensorProcess implements AutoCloseable {
     assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
   }
 
-  int exitValue() {
+  public int exitValue() {
     return process.exitValue();
   }
 
-  long pid() {
+  public long pid() {
     return process.pid();
   }
 
-  String log() throws IOException {
+  public String log() throws IOException {
     return Files.exists(log) ? Files.readString(log) : "";
   }
 

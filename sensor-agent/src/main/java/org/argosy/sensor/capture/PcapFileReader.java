@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.argosy.sensor.decode.LinkType;
+import org.pcap4j.core.BpfProgram;
 import org.pcap4j.core.NotOpenException;
 import org.pcap4j.core.PcapHandle;
 import org.pcap4j.core.PcapNativeException;
@@ -14,7 +15,9 @@ import org.pcap4j.core.Pcaps;
 /**
  * Reads a capture file: classic pcap with the pure-Java {@link MappedPcapReader}, which is faster
  * (BENCHMARKS.md), pcapng with {@link MappedPcapngReader}, and anything else libpcap may know
- * through pcap4j, using the raw-packet loop so that no pcap4j packet objects are built.
+ * through pcap4j, using the raw-packet loop so that no pcap4j packet objects are built. A file read
+ * with a {@link CaptureFilter} goes through libpcap too, which runs the filter on every record as
+ * tcpdump does.
  */
 public final class PcapFileReader {
 
@@ -52,14 +55,31 @@ public final class PcapFileReader {
   public static ReadResult read(
       Path file, Consumer<LinkType> linkTypeListener, PacketHandler handler, BooleanSupplier stop)
       throws CaptureFileException {
+    return read(file, CaptureFilter.NONE, linkTypeListener, handler, stop);
+  }
+
+  /**
+   * Reads the packets of {@code file} that pass {@code filter} into {@code handler}.
+   *
+   * @param linkTypeListener told the file's link type before the first packet
+   * @param stop polled before each packet; true ends the read early (Ctrl-C)
+   * @return what was read
+   */
+  public static ReadResult read(
+      Path file,
+      CaptureFilter filter,
+      Consumer<LinkType> linkTypeListener,
+      PacketHandler handler,
+      BooleanSupplier stop)
+      throws CaptureFileException {
     if (!Files.isReadable(file)) {
       throw new CaptureFileException("cannot read capture file " + file, null);
     }
     int magic = CaptureFiles.magic(file);
-    if (MappedPcapReader.isClassicPcap(magic)) {
+    if (filter.isNone() && MappedPcapReader.isClassicPcap(magic)) {
       return new ReadResult(MappedPcapReader.read(file, linkTypeListener, handler, stop), 0);
     }
-    if (magic == MappedPcapngReader.SECTION_HEADER_BLOCK) {
+    if (filter.isNone() && magic == MappedPcapngReader.SECTION_HEADER_BLOCK) {
       return new ReadResult(MappedPcapngReader.read(file, linkTypeListener, handler, stop), 0);
     }
     Libpcap.ensureLoadable();
@@ -68,6 +88,16 @@ public final class PcapFileReader {
       handle = Pcaps.openOffline(file.toString(), PcapHandle.TimestampPrecision.NANO);
     } catch (PcapNativeException e) {
       throw new CaptureFileException("cannot open capture file " + file + ": " + e.getMessage(), e);
+    }
+    if (!filter.isNone()) {
+      try {
+        // compiled for this file's link type: a filter on Ethernet fields fails on raw IP
+        handle.setFilter(filter.expression(), BpfProgram.BpfCompileMode.OPTIMIZE);
+      } catch (PcapNativeException | NotOpenException e) {
+        handle.close();
+        throw new CaptureFileException(
+            "capture filter '" + filter + "' does not apply to " + file + ": " + e.getMessage(), e);
+      }
     }
     long failuresBefore = CALLBACK_FAILURES.get()[0];
     long packets;

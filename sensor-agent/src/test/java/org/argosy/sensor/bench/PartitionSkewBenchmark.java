@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import org.apache.kafka.common.utils.Utils;
 import org.argosy.avro.FlowRecord;
+import org.argosy.sensor.ProjectPaths;
 import org.argosy.sensor.Sensor;
 import org.argosy.sensor.flow.FlowTableConfig;
 import org.argosy.sensor.flow.SensorIdentity;
@@ -25,7 +26,7 @@ class PartitionSkewBenchmark {
 
   @Test
   void skewOfTheConversationKey() throws Exception {
-    Path root = Path.of(System.getProperty("argosy.project.root", "..")).toAbsolutePath();
+    Path root = ProjectPaths.root();
     report("demo.pcap (227 conversations)", root.resolve("samples/demo.pcap"));
     Path shortFlows = dir.resolve("short.pcap");
     SyntheticCapture.shortFlows(shortFlows, 200_000);

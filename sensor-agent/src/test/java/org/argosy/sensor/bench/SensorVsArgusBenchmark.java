@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.argosy.avro.FlowRecord;
+import org.argosy.sensor.ProjectPaths;
 import org.argosy.sensor.Sensor;
 import org.argosy.sensor.flow.FlowTableConfig;
 import org.argosy.sensor.flow.SensorIdentity;
@@ -25,12 +26,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Capture file to flow records: this sensor against {@code argus -r} on the same capture, in the
- * same run, as a ratio. Runs only with {@code mvn -Pbench verify -pl sensor-agent}. Captures: the
- * bundled one repeated {@value #COPIES} times, each copy shifted in time past the previous, and two
- * synthesized ones of more than a million packets (many short flows, also as pcapng; a few bulk
- * transfers). Besides wall time, CPU time: the sensor JVM's (all its threads, GC included) and the
- * argus process's (user and system), the fairer comparison on a machine shared with other work.
+ * Capture file to flow records: this sensor against {@code argus -r} and nfdump's {@code nfpcapd
+ * -r} (NetFlow-style flows into nfcapd files) on the same capture, in the same run, as ratios. Runs
+ * only with {@code mvn -Pbench verify -pl sensor-agent}. Captures: the bundled one repeated {@value
+ * #COPIES} times, each copy shifted in time past the previous, and two synthesized ones of more
+ * than a million packets (many short flows, also as pcapng; a few bulk transfers). Besides wall
+ * time, CPU time: the sensor JVM's (all its threads, GC included) and the tools' processes' (user
+ * and system), the fairer comparison on a machine shared with other work.
  */
 class SensorVsArgusBenchmark {
 
@@ -44,7 +46,7 @@ class SensorVsArgusBenchmark {
 
   @Test
   void sensorAgainstArgusOnTheBundledCaptureRepeated(@TempDir Path work) throws Exception {
-    Path root = Path.of(System.getProperty("argosy.project.root", "..")).toAbsolutePath();
+    Path root = ProjectPaths.root();
     compare(
         "demo.pcap x" + COPIES,
         repeat(root.resolve("samples/demo.pcap"), work.resolve("bench.pcap"), COPIES),
@@ -89,7 +91,9 @@ class SensorVsArgusBenchmark {
     double[] argusSeconds = new double[RUNS];
     double[] sensorCpu = new double[RUNS];
     double[] argusCpu = new double[RUNS];
-    for (int run = -1; run < RUNS; run++) { // run -1 warms up both
+    double[] nfpcapdSeconds = new double[RUNS];
+    double[] nfpcapdCpu = new double[RUNS];
+    for (int run = -1; run < RUNS; run++) { // run -1 warms up all three
       long start = System.nanoTime();
       long cpuStart = os.getProcessCpuTime();
       CountingSink sink = new CountingSink();
@@ -102,37 +106,33 @@ class SensorVsArgusBenchmark {
       double sensorCpuTime = (os.getProcessCpuTime() - cpuStart) / 1e9;
       packets = sensor.counters().packets();
 
-      start = System.nanoTime();
-      // bash's times builtin prints the CPU time its children used: argus's user and system time
-      Path times = work.resolve("argus-times.txt");
-      Process argus =
-          new ProcessBuilder(
-                  "bash",
-                  "-c",
-                  "argus -r \"$1\" -w \"$2\" && times > \"$3\"",
-                  "argus",
-                  capture.toString(),
-                  work.resolve("out.argus").toString(),
-                  times.toString())
-              .inheritIO()
-              .start();
-      assertThat(argus.waitFor(10, TimeUnit.MINUTES)).isTrue();
-      assertThat(argus.exitValue()).isZero();
-      double argusTime = (System.nanoTime() - start) / 1e9;
+      Path argusOut = work.resolve("out.argus");
+      Files.deleteIfExists(argusOut);
+      double[] argus = timed(work, "argus -r \"$1\" -w \"$2\"", capture, argusOut);
+      Path nfpcapdOut = work.resolve("nfpcapd");
+      deleteRecursively(nfpcapdOut);
+      Files.createDirectories(nfpcapdOut);
+      double[] nfpcapd =
+          timed(work, "nfpcapd -r \"$1\" -w \"$2\" > /dev/null", capture, nfpcapdOut);
       if (run >= 0) {
         sensorSeconds[run] = sensorTime;
-        argusSeconds[run] = argusTime;
         sensorCpu[run] = sensorCpuTime;
-        argusCpu[run] = childrenCpuSeconds(Files.readAllLines(times));
+        argusSeconds[run] = argus[0];
+        argusCpu[run] = argus[1];
+        nfpcapdSeconds[run] = nfpcapd[0];
+        nfpcapdCpu[run] = nfpcapd[1];
       }
     }
     double sensor = median(sensorSeconds);
     double argus = median(argusSeconds);
+    double nfpcapd = median(nfpcapdSeconds);
     System.out.printf(
         Locale.ROOT,
         "%nBENCHMARK sensor-vs-argus %s: %d packets, %d MB; median of %d runs: sensor %.3f s (%.0f"
-            + " packets/s), argus %.3f s (%.0f packets/s); argus time / sensor time = %.2f;"
-            + " CPU: sensor JVM %.3f s, argus %.3f s, argus CPU / sensor CPU = %.2f%n",
+            + " packets/s), argus %.3f s (%.0f packets/s), nfpcapd %.3f s (%.0f packets/s);"
+            + " argus time / sensor time = %.2f, nfpcapd time / sensor time = %.2f;"
+            + " CPU: sensor JVM %.3f s, argus %.3f s, nfpcapd %.3f s, argus CPU / sensor CPU = %.2f,"
+            + " nfpcapd CPU / sensor CPU = %.2f%n",
         name,
         packets,
         Files.size(capture) >> 20,
@@ -141,10 +141,51 @@ class SensorVsArgusBenchmark {
         packets / sensor,
         argus,
         packets / argus,
+        nfpcapd,
+        packets / nfpcapd,
         argus / sensor,
+        nfpcapd / sensor,
         median(sensorCpu),
         median(argusCpu),
-        median(argusCpu) / median(sensorCpu));
+        median(nfpcapdCpu),
+        median(argusCpu) / median(sensorCpu),
+        median(nfpcapdCpu) / median(sensorCpu));
+  }
+
+  /**
+   * Runs a bash command line on {@code input} and {@code output} ($1 and $2) and returns its wall
+   * seconds and its CPU seconds (user and system, from bash's {@code times} builtin, which prints
+   * what its children used).
+   */
+  private static double[] timed(Path work, String commandLine, Path input, Path output)
+      throws IOException, InterruptedException {
+    Path times = work.resolve("times.txt");
+    long start = System.nanoTime();
+    Process process =
+        new ProcessBuilder(
+                "bash",
+                "-c",
+                commandLine + " && times > \"$3\"",
+                "timed",
+                input.toString(),
+                output.toString(),
+                times.toString())
+            .inheritIO()
+            .start();
+    assertThat(process.waitFor(10, TimeUnit.MINUTES)).isTrue();
+    assertThat(process.exitValue()).as("exit code of %s", commandLine).isZero();
+    double seconds = (System.nanoTime() - start) / 1e9;
+    return new double[] {seconds, childrenCpuSeconds(Files.readAllLines(times))};
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    if (Files.exists(dir)) {
+      try (var paths = Files.walk(dir)) {
+        for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.delete(path);
+        }
+      }
+    }
   }
 
   /** The children's user plus system seconds from bash's {@code times} (its second line). */

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
+import org.argosy.sensor.ProjectPaths;
 import org.argosy.sensor.capture.PcapFileReader;
 import org.argosy.sensor.decode.LinkType;
 
@@ -22,7 +23,7 @@ final class Seeds {
   private Seeds() {}
 
   static Path corpus() {
-    Path root = Path.of(System.getProperty("argosy.project.root", ".."));
+    Path root = ProjectPaths.root();
     return root.resolve("../shared/pcaps/tcpdump-tests").toAbsolutePath().normalize();
   }
 
