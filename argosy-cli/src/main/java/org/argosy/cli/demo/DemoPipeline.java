@@ -27,6 +27,7 @@ import org.argosy.sensor.delivery.KafkaDelivery;
 import org.argosy.sensor.delivery.ReliableKafkaSink;
 import org.argosy.sensor.flow.FlowTableConfig;
 import org.argosy.sensor.flow.SensorIdentity;
+import org.argosy.tools.kafka.KafkaClientSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -188,6 +189,7 @@ public final class DemoPipeline {
         ReportJobLauncher.start(
                 new ReportJobLauncher.Settings(
                     broker.bootstrapServers(),
+                    KafkaClientSettings.none(), // the demo's own broker, on loopback
                     settings.reports(),
                     settings.rules(),
                     settings.once() ? JOB_OPTIONS : LIVE_JOB_OPTIONS,

@@ -14,6 +14,7 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.AuthenticationException;
 import org.argosy.jobs.alert.AlertJob;
 import org.argosy.jobs.report.ReportJob;
 import org.argosy.jobs.report.ReportJobOptions;
@@ -22,6 +23,8 @@ import org.argosy.query.alert.AlertRule;
 import org.argosy.query.alert.AlertRuleFile;
 import org.argosy.query.report.ReportDefinition;
 import org.argosy.query.report.ReportFile;
+import org.argosy.tools.cli.KafkaClientOptions;
+import org.argosy.tools.kafka.KafkaClientSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -46,7 +49,10 @@ import picocli.CommandLine.Option;
       "  argosy jobs --bootstrap 127.0.0.1:9092 --alerts reports/alert-rules.yaml --group"
           + " argosy-alerts",
       "  argosy jobs --bootstrap kafka:9092 --reports r.yaml --state-backend rocksdb"
-          + " --checkpoint-dir file:///var/lib/argosy/checkpoints"
+          + " --checkpoint-dir file:///var/lib/argosy/checkpoints",
+      "  ARGOSY_KAFKA_PROPERTY_SASL_JAAS_CONFIG=\"$(cat /run/secrets/jaas)\" argosy jobs"
+          + " --bootstrap kafka:9093 --kafka-config /etc/argosy/kafka-client.properties"
+          + " --reports r.yaml"
     })
 public final class JobsCommand implements Callable<Integer> {
 
@@ -64,6 +70,8 @@ public final class JobsCommand implements Callable<Integer> {
       paramLabel = "HOST:PORT",
       description = "Kafka bootstrap servers, comma-separated.")
   private String bootstrap;
+
+  @CommandLine.Mixin private KafkaClientOptions kafka;
 
   @Option(
       names = "--reports",
@@ -213,6 +221,12 @@ public final class JobsCommand implements Callable<Integer> {
     if (reportsFile == null && alertsFile == null) {
       throw usage("give --reports FILE, --alerts FILE or both");
     }
+    KafkaClientSettings client;
+    try {
+      client = kafka.settings();
+    } catch (IllegalArgumentException e) {
+      throw usage(e.getMessage());
+    }
     List<ReportDefinition> reports = reportsFile == null ? List.of() : ReportFile.load(reportsFile);
     List<AlertRule> rules = alertsFile == null ? List.of() : AlertRuleFile.load(alertsFile);
     ReportJobLauncher.Settings settings;
@@ -220,6 +234,7 @@ public final class JobsCommand implements Callable<Integer> {
       settings =
           new ReportJobLauncher.Settings(
               bootstrap,
+              client,
               reports,
               rules,
               options,
@@ -232,7 +247,7 @@ public final class JobsCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw usage(e.getMessage());
     }
-    prepareTopics();
+    prepareTopics(client);
     if (settings.store() != null) {
       try {
         settings.store().createTables();
@@ -276,8 +291,9 @@ public final class JobsCommand implements Callable<Integer> {
    * (one partition, the broker's replication), so that the job does not restart forever against a
    * wrong address or a missing topic.
    */
-  private void prepareTopics() throws InterruptedException {
+  private void prepareTopics(KafkaClientSettings client) throws InterruptedException {
     Properties props = new Properties();
+    props.putAll(client.properties());
     props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) KAFKA_TIMEOUT.toMillis());
     props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) KAFKA_TIMEOUT.toMillis());
@@ -312,7 +328,18 @@ public final class JobsCommand implements Callable<Integer> {
         LOG.info("creating topics {}", missing.stream().map(NewTopic::name).toList());
         admin.createTopics(missing).all().get(KAFKA_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
       }
-    } catch (ExecutionException | TimeoutException e) {
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof AuthenticationException refused) {
+        // a wrong password or certificate fails at once; retrying would not help
+        throw new IllegalStateException(
+            "Kafka at "
+                + bootstrap
+                + " refused this client (check --kafka-config and ARGOSY_KAFKA_PROPERTY_*): "
+                + refused.getMessage());
+      }
+      throw new IllegalStateException(
+          "cannot reach Kafka at " + bootstrap + " within " + KAFKA_TIMEOUT.toSeconds() + "s", e);
+    } catch (TimeoutException e) {
       throw new IllegalStateException(
           "cannot reach Kafka at " + bootstrap + " within " + KAFKA_TIMEOUT.toSeconds() + "s", e);
     }

@@ -24,6 +24,7 @@ import org.argosy.jobs.report.ReportJobOptions;
 import org.argosy.jobs.store.HistoryStore;
 import org.argosy.query.alert.AlertRule;
 import org.argosy.query.report.ReportDefinition;
+import org.argosy.tools.kafka.KafkaClientSettings;
 
 /**
  * Starts the report and alert job, reading topic {@code flows} of a Kafka cluster and writing
@@ -40,6 +41,8 @@ public final class ReportJobLauncher {
 
   /**
    * @param bootstrapServers the Kafka cluster
+   * @param client the Kafka client properties (TLS, SASL) of every source and sink; they travel in
+   *     the job's operators, not in the Flink configuration that the web UI shows
    * @param reports the reports; may be empty when there are rules
    * @param rules the alert rules, writing {@code flow-alerts} (JSON) and {@code flow-alerts-avro};
    *     may be empty. Report and rule names must all differ (they name the job's operators).
@@ -51,6 +54,7 @@ public final class ReportJobLauncher {
    */
   public record Settings(
       String bootstrapServers,
+      KafkaClientSettings client,
       List<ReportDefinition> reports,
       List<AlertRule> rules,
       ReportJobOptions options,
@@ -115,13 +119,13 @@ public final class ReportJobLauncher {
     }
     String bootstrap = settings.bootstrapServers();
     String prefix = settings.consumerGroup();
+    Map<String, String> client = settings.client().properties();
     var source =
-        FlowTopics.flowSource(
-            bootstrap, ReportJob.FLOWS_TOPIC, prefix, settings.bounded(), Map.of());
-    TopicSinks sinks = FlowTopics.sinks(bootstrap, prefix, Map.of());
+        FlowTopics.flowSource(bootstrap, ReportJob.FLOWS_TOPIC, prefix, settings.bounded(), client);
+    TopicSinks sinks = FlowTopics.sinks(bootstrap, prefix, client);
     var deadLetters = sinks.deadLetters(ReportJob.DEAD_LETTER_TOPIC);
     // The alert rules write flows-late too, from a sink of their own: another prefix.
-    TopicSinks alertTopics = FlowTopics.sinks(bootstrap, prefix + "-alerts", Map.of());
+    TopicSinks alertTopics = FlowTopics.sinks(bootstrap, prefix + "-alerts", client);
     AlertJob.Sinks alertSinks =
         new AlertJob.Sinks(
             alertTopics.alertsJson(AlertJob.ALERTS_TOPIC),

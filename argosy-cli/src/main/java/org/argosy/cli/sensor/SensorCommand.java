@@ -391,7 +391,7 @@ public final class SensorCommand implements Callable<Integer> {
                   spoolDirectory.resolve(id),
                   settings.getLong("spool.max-bytes", 1L << 30),
                   settings.getLong("spool.segment-bytes", 8L << 20),
-                  FsyncPolicy.valueOf(settings.get("spool.fsync", "SEGMENT").toUpperCase()))
+                  settings.fsyncPolicy(FsyncPolicy.SEGMENT))
               .memoryRecords((int) settings.getLong("queue.records", 100_000))
               .drainTimeout(drainTimeout())
               .build();

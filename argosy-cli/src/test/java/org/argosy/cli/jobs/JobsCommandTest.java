@@ -135,4 +135,60 @@ class JobsCommandTest {
         .isEqualTo(2);
     assertThat(err.toString()).contains("/no/such.yaml: cannot read the report file");
   }
+
+  /**
+   * One --kafka-config for jobs and the topic readers: a wrong file stops each with exit 2 and a
+   * line naming the property and the file, before anything connects (the address is unreachable:
+   * reaching for it would take seconds), and never with the secret in the message.
+   */
+  @Test
+  void aBadKafkaConfigStopsJobsAndTheTopicReadersBeforeAnythingConnects(@TempDir Path dir)
+      throws Exception {
+    Path rules = dir.resolve("rules.yaml");
+    Files.writeString(
+        rules,
+        "rules:\n  - name: busy\n    kind: threshold\n    keys: proto dport\n    window: 1m\n"
+            + "    above: 2M\n");
+    Path typo = dir.resolve("client.properties");
+    Files.writeString(
+        typo,
+        "security.protocol=SASL_SSL\nssl.truststore.password=hunter2\nsasl.mechanisms=PLAIN\n");
+    Path missing = dir.resolve("missing.properties");
+    Path badValue = dir.resolve("client.yaml");
+    Files.writeString(badValue, "security.protocol: TLS\nssl.truststore.password: hunter2\n");
+    String[][] commands = {
+      {"jobs", "--bootstrap", "127.0.0.1:1", "--alerts", rules.toString(), "--kafka-config"},
+      {"ra", "-S", "kafka://127.0.0.1:1/flows", "--kafka-config"},
+      {"racluster", "-S", "kafka://127.0.0.1:1/flows", "-m", "proto", "--kafka-config"},
+      {"ratop", "-S", "kafka://127.0.0.1:1/flow-topn", "--rankings", "--kafka-config"},
+      {
+        "ragraph", "-S", "kafka://127.0.0.1:1/flows", "-m", "proto", "-w", "x.png", "--kafka-config"
+      },
+      {"alerts", "-S", "kafka://127.0.0.1:1/flow-alerts-avro", "--kafka-config"}
+    };
+    for (String[] command : commands) {
+      for (Object[] file :
+          new Object[][] {
+            {typo, "unknown Kafka client property 'sasl.mechanisms' in " + typo},
+            {missing, "cannot read Kafka client settings file " + missing + ": no such file"},
+            {
+              badValue,
+              "Kafka client property security.protocol in " + badValue + ": invalid value TLS"
+            }
+          }) {
+        err.getBuffer().setLength(0);
+        String[] args = java.util.Arrays.copyOf(command, command.length + 1);
+        args[command.length] = file[0].toString();
+        assertThat(run(args)).as(String.join(" ", args) + ": " + err).isEqualTo(2);
+        assertThat(err.toString())
+            .as(String.join(" ", args))
+            .contains((String) file[1])
+            .doesNotContain("hunter2")
+            .doesNotContain("Exception");
+      }
+    }
+    err.getBuffer().setLength(0);
+    assertThat(run("ra", "-r", "flows.avro", "--kafka-config", typo.toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("--kafka-config needs -S");
+  }
 }

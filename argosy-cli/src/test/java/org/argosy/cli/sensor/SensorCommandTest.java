@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.argosy.cli.Argosy;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** {@code argosy sensor} refuses what it cannot do with exit 2 and a message naming the option. */
@@ -112,5 +115,53 @@ class SensorCommandTest {
     assertThat(out.toString())
         .contains("start udp 10.77.0.10.40007 <-> 10.77.0.20.53 pkts 1/1 bytes 75/123 CON");
     assertThat(out.toString().lines().count()).isEqualTo(293);
+  }
+
+  /** A bad --config file: exit 2, one line naming the problem, never a stack trace. */
+  private void assertConfigRefused(Path config, String... expected) {
+    assertThat(
+            run(
+                "sensor",
+                "--config",
+                config.toString(),
+                "-r",
+                DEMO,
+                "--kafka",
+                "127.0.0.1:1",
+                "--spool-dir",
+                config.resolveSibling("spool").toString()))
+        .as(err.toString())
+        .isEqualTo(2);
+    assertThat(err.toString())
+        .contains(expected)
+        .doesNotContain("Exception")
+        .doesNotContain("\tat ");
+    assertThat(config.resolveSibling("spool")).as("nothing started").doesNotExist();
+  }
+
+  @Test
+  void aConfigFileWithAnUnknownKeyIsRefusedNamingKeyAndFile(@TempDir Path dir) throws Exception {
+    Path config = Files.writeString(dir.resolve("sensor.yaml"), "site: a\nspool:\n  max-byte: 5\n");
+    assertConfigRefused(config, "unknown setting 'spool.max-byte' in " + config, "spool.max-bytes");
+  }
+
+  @Test
+  void aConfigFileWithABadValueIsRefusedBeforeTheSpoolOpens(@TempDir Path dir) throws Exception {
+    Path config = Files.writeString(dir.resolve("sensor.yaml"), "spool:\n  fsync: sometimes\n");
+    assertConfigRefused(config, "spool.fsync must be one of always, segment or never");
+    Path numbers = Files.writeString(dir.resolve("numbers.yaml"), "queue.records: lots\n");
+    assertConfigRefused(numbers, "setting queue.records must be a whole number, got 'lots'");
+  }
+
+  @Test
+  void anUnreadableOrBrokenConfigFileIsRefusedNamingIt(@TempDir Path dir) throws Exception {
+    assertConfigRefused(
+        dir.resolve("missing.yaml"), "cannot read config file " + dir.resolve("missing.yaml"));
+    Path broken =
+        Files.writeString(
+            dir.resolve("broken.yaml"),
+            "kafka:\n  properties:\n    sasl.jaas.config: 'password=\"hunter2\"\n  bootstrap: x\n");
+    assertConfigRefused(broken, broken + ":", "is not valid YAML");
+    assertThat(err.toString()).doesNotContain("hunter2");
   }
 }

@@ -4,7 +4,6 @@ import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -12,6 +11,7 @@ import org.argosy.avro.AlertStatus;
 import org.argosy.avro.FlowAlert;
 import org.argosy.query.InvalidQueryException;
 import org.argosy.query.alert.AlertJson;
+import org.argosy.tools.cli.KafkaClientOptions;
 import org.argosy.tools.io.TopicSource;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -44,6 +44,8 @@ public final class AlertsCommand implements Callable<Integer> {
       description = "The alert job's Avro topic (default: ${DEFAULT-VALUE}).")
   private String topic;
 
+  @CommandLine.Mixin private KafkaClientOptions kafka;
+
   @Option(names = "--follow", description = "Keep printing new alerts until interrupted.")
   private boolean follow;
 
@@ -73,9 +75,9 @@ public final class AlertsCommand implements Callable<Integer> {
     TopicSource source;
     Set<AlertStatus> wanted;
     try {
-      source = TopicSource.parse(topic);
+      source = TopicSource.parse(topic, kafka.settings());
       wanted = statuses.stream().map(AlertsCommand::status).collect(Collectors.toSet());
-    } catch (InvalidQueryException e) {
+    } catch (IllegalArgumentException e) { // a bad -S, --status or --kafka-config
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
     PrintWriter out = spec.commandLine().getOut();
@@ -83,7 +85,6 @@ public final class AlertsCommand implements Callable<Integer> {
         FlowAlert.class,
         follow,
         since,
-        Map.of(),
         alert -> {
           if ((rules.isEmpty() || rules.contains(alert.getRule()))
               && (wanted.isEmpty() || wanted.contains(alert.getStatus()))) {

@@ -5,12 +5,12 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 import org.argosy.avro.FlowRecord;
 import org.argosy.tools.io.FlowFiles;
 import org.argosy.tools.io.FlowFiles.FlowFileException;
 import org.argosy.tools.io.TopicSource;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Where ra-style commands read flow records: files (-r), directories (-R) or a topic (-S). */
@@ -36,6 +36,8 @@ public final class InputOptions {
               + " topics such as site-a.flows,site-b.flows) are read together.")
   String topic;
 
+  @Mixin KafkaClientOptions kafka = new KafkaClientOptions();
+
   @Option(names = "--follow", description = "With -S: keep reading new records until interrupted.")
   boolean follow;
 
@@ -53,6 +55,9 @@ public final class InputOptions {
     if ((follow || since != null) && topic == null) {
       return "--follow and --since need -S";
     }
+    if (kafka.file != null && topic == null) {
+      return "--kafka-config needs -S kafka://HOST:PORT/TOPIC";
+    }
     for (Path directory : directories) {
       if (!Files.isDirectory(directory)) {
         return "-R " + directory + " is not a directory";
@@ -61,9 +66,12 @@ public final class InputOptions {
     return null;
   }
 
-  /** Parses -S; an InvalidQueryException names a malformed address. */
+  /**
+   * Parses -S and reads --kafka-config; an InvalidQueryException names a malformed address, a
+   * KafkaClientConfigException a wrong client setting.
+   */
   public TopicSource topicSource() {
-    return topic == null ? null : TopicSource.parse(topic);
+    return topic == null ? null : TopicSource.parse(topic, kafka.settings());
   }
 
   /** Reads every input in order into {@code sink}. */
@@ -89,7 +97,7 @@ public final class InputOptions {
       }
     }
     if (source != null) {
-      source.read(follow, since, Map.of(), sink);
+      source.read(follow, since, sink);
     }
   }
 }

@@ -18,6 +18,7 @@ import org.argosy.avro.FlowRecord;
 import org.argosy.avro.codec.AvroSingleObjectCodec;
 import org.argosy.avro.codec.RecordDecodingException;
 import org.argosy.query.InvalidQueryException;
+import org.argosy.tools.kafka.KafkaClientSettings;
 
 /**
  * Records from Kafka topics named as {@code kafka://HOST:PORT/TOPIC[,TOPIC...]} (Argus's {@code
@@ -32,15 +33,25 @@ public final class TopicSource {
 
   private final String bootstrapServers;
   private final List<String> topics;
+  private final KafkaClientSettings client;
   private long skipped;
 
-  private TopicSource(String bootstrapServers, List<String> topics) {
+  private TopicSource(String bootstrapServers, List<String> topics, KafkaClientSettings client) {
     this.bootstrapServers = bootstrapServers;
     this.topics = List.copyOf(topics);
+    this.client = client;
   }
 
-  /** Parses {@code kafka://HOST:PORT[,HOST:PORT]/TOPIC}. */
+  /** Parses {@code kafka://HOST:PORT[,HOST:PORT]/TOPIC} of a cluster that needs no TLS or login. */
   public static TopicSource parse(String uri) {
+    return parse(uri, KafkaClientSettings.none());
+  }
+
+  /**
+   * Parses {@code kafka://HOST:PORT[,HOST:PORT]/TOPIC}; its consumers get {@code client}'s
+   * properties (TLS, SASL).
+   */
+  public static TopicSource parse(String uri, KafkaClientSettings client) {
     var match =
         java.util.regex.Pattern.compile(
                 "kafka://([^/\\s]+:\\d{1,5}(?:,[^/\\s]+:\\d{1,5})*)/([\\w.-]+(?:,[\\w.-]+)*)")
@@ -51,7 +62,7 @@ public final class TopicSource {
               + uri
               + "' is not kafka://HOST:PORT/TOPIC[,TOPIC...] (e.g. kafka://127.0.0.1:9092/flows)");
     }
-    return new TopicSource(match.group(1), List.of(match.group(2).split(",")));
+    return new TopicSource(match.group(1), List.of(match.group(2).split(",")), client);
   }
 
   /** The first topic named (a rankings topic is one topic). */
@@ -72,23 +83,17 @@ public final class TopicSource {
    * Reads the topic into {@code sink}.
    *
    * @param follow keep reading new records until the thread is interrupted
-   * @param clientProperties extra Kafka consumer properties (TLS, SASL)
    */
-  public long read(
-      boolean follow, Map<String, String> clientProperties, Consumer<FlowRecord> sink) {
-    return read(follow, null, clientProperties, sink);
+  public long read(boolean follow, Consumer<FlowRecord> sink) {
+    return read(follow, null, sink);
   }
 
   /**
    * As above, starting at the first record whose Kafka timestamp (the flow's start, as the sensor
    * produces it) is at or after {@code since}; null reads from the beginning.
    */
-  public long read(
-      boolean follow,
-      Instant since,
-      Map<String, String> clientProperties,
-      Consumer<FlowRecord> sink) {
-    return read(FlowRecord.class, follow, since, clientProperties, sink);
+  public long read(boolean follow, Instant since, Consumer<FlowRecord> sink) {
+    return read(FlowRecord.class, follow, since, sink);
   }
 
   /**
@@ -96,20 +101,10 @@ public final class TopicSource {
    * Only committed records are read: the jobs write their topics in transactions.
    */
   public <T extends SpecificRecord> long read(
-      Class<T> type,
-      boolean follow,
-      Instant since,
-      Map<String, String> clientProperties,
-      Consumer<T> sink) {
-    Properties props = new Properties();
-    props.putAll(clientProperties);
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+      Class<T> type, boolean follow, Instant since, Consumer<T> sink) {
     AvroSingleObjectCodec<T> codec = AvroSingleObjectCodec.forClass(type);
     long count = 0;
-    try (KafkaConsumer<byte[], byte[]> consumer =
-        new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+    try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
       List<TopicPartition> partitions = new ArrayList<>();
       for (String topic : topics) {
         var infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
@@ -151,5 +146,18 @@ public final class TopicSource {
       Thread.currentThread().interrupt();
     }
     return count;
+  }
+
+  /**
+   * A consumer of this source's cluster with the client settings; it commits no offsets (the tools
+   * read from where they are told, not where a group stopped) and reads committed records only.
+   */
+  public KafkaConsumer<byte[], byte[]> consumer() {
+    Properties props = new Properties();
+    props.putAll(client.properties());
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
   }
 }

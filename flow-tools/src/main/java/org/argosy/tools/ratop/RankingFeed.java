@@ -2,16 +2,14 @@ package org.argosy.tools.ratop;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.argosy.avro.TopNRanking;
 import org.argosy.avro.codec.AvroSingleObjectCodec;
 import org.argosy.avro.codec.RecordDecodingException;
+import org.argosy.tools.io.TopicSource;
 
 /**
  * Follows a rankings topic ({@code flow-topn}) and keeps the newest window's ranking of one report
@@ -19,14 +17,12 @@ import org.argosy.avro.codec.RecordDecodingException;
  */
 final class RankingFeed {
 
-  private final String bootstrapServers;
-  private final String topic;
+  private final TopicSource source;
   private final AtomicReference<String> report;
   private final AtomicReference<TopNRanking> latest = new AtomicReference<>();
 
-  RankingFeed(String bootstrapServers, String topic, String report) {
-    this.bootstrapServers = bootstrapServers;
-    this.topic = topic;
+  RankingFeed(TopicSource source, String report) {
+    this.source = source;
     this.report = new AtomicReference<>(report);
   }
 
@@ -36,13 +32,9 @@ final class RankingFeed {
 
   /** Reads until the thread is interrupted. */
   void follow() {
-    Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    String topic = source.topic();
     AvroSingleObjectCodec<TopNRanking> codec = AvroSingleObjectCodec.forClass(TopNRanking.class);
-    try (KafkaConsumer<byte[], byte[]> consumer =
-        new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+    try (KafkaConsumer<byte[], byte[]> consumer = source.consumer()) {
       List<TopicPartition> partitions =
           consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
               .map(info -> new TopicPartition(topic, info.partition()))

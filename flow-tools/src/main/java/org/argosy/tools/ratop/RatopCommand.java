@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.argosy.avro.FlowAggregate;
@@ -124,8 +123,7 @@ public final class RatopCommand implements Callable<Integer> {
     long idleNanos = source == null ? Long.MAX_VALUE : TimeUnit.SECONDS.toNanos(idleSeconds);
     LiveCache cache = new LiveCache(keySpec, idleNanos);
     String[] failure = {null};
-    RankingFeed feed =
-        rankings ? new RankingFeed(source.bootstrapServers(), source.topic(), report) : null;
+    RankingFeed feed = rankings ? new RankingFeed(source, report) : null;
     // On a terminal the table follows the topic; into a pipe it is printed once.
     Terminal terminal = Terminal.enterRawMode();
     boolean live = terminal != null;
@@ -139,7 +137,7 @@ public final class RatopCommand implements Callable<Integer> {
                 }
                 input.readAll(null, r -> add(cache, filter, r));
                 if (source != null) {
-                  source.read(live, Map.of(), r -> add(cache, filter, r));
+                  source.read(live, r -> add(cache, filter, r));
                 }
               } catch (FlowFileException | RuntimeException e) {
                 failure[0] = e.getMessage();

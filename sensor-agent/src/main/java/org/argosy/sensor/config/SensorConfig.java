@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -11,9 +12,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import org.argosy.query.config.SecretSettings;
+import org.argosy.sensor.delivery.FsyncPolicy;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
 
 /**
@@ -50,9 +54,6 @@ public final class SensorConfig {
   /** Kafka properties are named like this in the environment, with _ for each dot. */
   public static final String ENV_KAFKA_PREFIX = ENV_PREFIX + "KAFKA_PROPERTY_";
 
-  private static final List<String> SECRET_WORDS =
-      List.of("password", "secret", "jaas", "token", "credential");
-
   private final Map<String, String> values;
 
   private SensorConfig(Map<String, String> values) {
@@ -74,7 +75,45 @@ public final class SensorConfig {
     }
     merged.putAll(fromEnvironment(environment));
     flags.forEach((key, value) -> merged.put(checkKey(key, "command line"), value));
-    return new SensorConfig(merged);
+    SensorConfig config = new SensorConfig(merged);
+    config.checkValues();
+    return config;
+  }
+
+  /** Settings that are whole numbers (bytes, records, seconds). */
+  private static final Set<String> WHOLE_NUMBERS =
+      Set.of(
+          "status-interval",
+          "spool.max-bytes",
+          "spool.segment-bytes",
+          "queue.records",
+          "drain-timeout");
+
+  /**
+   * Every value is checked here, before the sensor opens a capture or a spool, so that a typo in a
+   * setting read late (the spool's, when Kafka delivery starts) is a usage error naming it up
+   * front.
+   */
+  private void checkValues() {
+    for (String key : WHOLE_NUMBERS) {
+      if (getLong(key, 0) < 0) {
+        throw new InvalidConfigException(
+            "setting " + key + " must not be negative, got '" + values.get(key) + "'");
+      }
+    }
+    String fsync = values.get("spool.fsync");
+    if (fsync != null
+        && Arrays.stream(FsyncPolicy.values())
+            .noneMatch(policy -> policy.name().equalsIgnoreCase(fsync.trim()))) {
+      throw new InvalidConfigException(
+          "setting spool.fsync must be one of always, segment or never, got '" + fsync + "'");
+    }
+  }
+
+  /** The spool's fsync policy (spool.fsync, any case). */
+  public FsyncPolicy fsyncPolicy(FsyncPolicy fallback) {
+    String value = values.get("spool.fsync");
+    return value == null ? fallback : FsyncPolicy.valueOf(value.trim().toUpperCase(Locale.ROOT));
   }
 
   static Map<String, String> fromYaml(Path file) {
@@ -83,9 +122,21 @@ public final class SensorConfig {
       document = new Yaml(new SafeConstructor(new LoaderOptions())).load(in);
     } catch (IOException e) {
       throw new InvalidConfigException("cannot read config file " + file + ": " + e.getMessage());
+    } catch (MarkedYAMLException e) {
+      // Line, column and problem only: SnakeYAML's full message quotes the offending line, which
+      // may be the one holding a password.
+      throw new InvalidConfigException(
+          "config file "
+              + file
+              + ":"
+              + (e.getProblemMark().getLine() + 1)
+              + ":"
+              + (e.getProblemMark().getColumn() + 1)
+              + " is not valid YAML: "
+              + e.getProblem());
     } catch (YAMLException e) {
       throw new InvalidConfigException(
-          "config file " + file + " is not valid YAML: " + e.getMessage());
+          "config file " + file + " is not valid YAML: " + e.getClass().getSimpleName());
     }
     Map<String, String> flat = new LinkedHashMap<>();
     if (document == null) {
@@ -195,13 +246,7 @@ public final class SensorConfig {
   public String printable() {
     return new TreeMap<>(values)
         .entrySet().stream()
-            .map(e -> e.getKey() + ": " + (isSecret(e.getKey()) ? "******" : e.getValue()))
+            .map(e -> e.getKey() + ": " + SecretSettings.printable(e.getKey(), e.getValue()))
             .collect(Collectors.joining("\n", "", "\n"));
-  }
-
-  /** Whether a setting holds a secret that must never be printed or logged. */
-  public static boolean isSecret(String key) {
-    String lower = key.toLowerCase(Locale.ROOT);
-    return SECRET_WORDS.stream().anyMatch(lower::contains);
   }
 }

@@ -86,13 +86,49 @@ class SensorConfigTest {
   }
 
   @Test
-  void badYamlAndBadNumbersAreClearErrors() throws Exception {
+  void badYamlAndBadValuesAreClearErrorsBeforeAnythingStarts() throws Exception {
     Path broken = yaml("site: [unclosed\n");
     assertThatThrownBy(() -> SensorConfig.merge(broken, Map.of(), Map.of()))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessageContaining(broken + ":2:1")
         .hasMessageContaining("not valid YAML");
-    SensorConfig config = SensorConfig.merge(null, Map.of(), Map.of("queue.records", "lots"));
-    assertThatThrownBy(() -> config.getLong("queue.records", 1))
+    assertThatThrownBy(() -> SensorConfig.merge(null, Map.of(), Map.of("queue.records", "lots")))
+        .isInstanceOf(InvalidConfigException.class)
         .hasMessageContaining("queue.records")
         .hasMessageContaining("lots");
+    assertThatThrownBy(
+            () -> SensorConfig.merge(yaml("spool:\n  max-bytes: -5\n"), Map.of(), Map.of()))
+        .hasMessageContaining("spool.max-bytes must not be negative");
+    assertThatThrownBy(
+            () ->
+                SensorConfig.merge(
+                    null, Map.of("ARGOSY_SENSOR_SPOOL_FSYNC", "sometimes"), Map.of()))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessageContaining("spool.fsync must be one of always, segment or never")
+        .hasMessageContaining("'sometimes'");
+    assertThat(
+            SensorConfig.merge(null, Map.of("ARGOSY_SENSOR_SPOOL_FSYNC", "never"), Map.of())
+                .fsyncPolicy(org.argosy.sensor.delivery.FsyncPolicy.SEGMENT))
+        .isEqualTo(org.argosy.sensor.delivery.FsyncPolicy.NEVER);
+  }
+
+  @Test
+  void aYamlErrorNeverQuotesTheLineThatMayHoldAPassword() throws Exception {
+    Path broken =
+        yaml(
+            "kafka:\n  properties:\n    ssl.truststore.password: \"hunter2\n    sasl.mechanism:"
+                + " SCRAM-SHA-512\n  bootstrap: [x\n");
+    assertThatThrownBy(() -> SensorConfig.merge(broken, Map.of(), Map.of()))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessageContaining("not valid YAML")
+        .hasMessageNotContaining("hunter2");
+  }
+
+  @Test
+  void anUnreadableFileIsAnErrorNamingIt() {
+    Path missing = dir.resolve("missing.yaml");
+    assertThatThrownBy(() -> SensorConfig.merge(missing, Map.of(), Map.of()))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessageContaining("cannot read config file " + missing);
   }
 }
