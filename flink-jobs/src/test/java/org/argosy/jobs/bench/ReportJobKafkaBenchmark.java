@@ -125,6 +125,34 @@ class ReportJobKafkaBenchmark {
   }
 
   /**
+   * The part of a run that does not grow with the records (job start-up, partition discovery, the
+   * final checkpoint that commits the output, shut-down): the same job over one copy of the
+   * capture's records, median of {@value #RUNS} runs after a warm-up.
+   */
+  @Test
+  void jobOnATinyTopic() throws Exception {
+    String flows = "flows-tiny";
+    long records = base.size();
+    kafka.produce(flows, FLOW_PARTITIONS, records, i -> base.get((int) i));
+    double[] seconds = new double[RUNS];
+    for (int run = -1; run < RUNS; run++) {
+      double took = runJob("proto dport", flows, records);
+      System.out.printf(Locale.ROOT, "tiny topic run %d: %.3f s%n", run, took);
+      if (run >= 0) {
+        seconds[run] = took;
+      }
+    }
+    Arrays.sort(seconds);
+    System.out.printf(
+        Locale.ROOT,
+        "%nBENCHMARK report-job-kafka-tiny: the job of kafkaToJobToKafkaAgainstRacluster (-m proto"
+            + " dport) over %d records: median of %d runs %.3f s%n",
+        records,
+        RUNS,
+        seconds[RUNS / 2]);
+  }
+
+  /**
    * Topic {@code flows} with the capture's records cycled to about {@value #TARGET_RECORDS}, and
    * the racluster side, made by the first test that needs them; returns the record count.
    */
