@@ -66,6 +66,34 @@ class AvroSingleObjectCodecTest {
   }
 
   @Test
+  void readsRecordsOfAnOlderWriterSchemaByItsFingerprint() throws Exception {
+    // An older FlowRecord: without the two TCP setup times, which the current schema defaults.
+    Schema current = FlowRecord.getClassSchema();
+    List<Schema.Field> olderFields =
+        current.getFields().stream()
+            .filter(f -> !f.name().equals("synAckMicros") && !f.name().equals("ackDatMicros"))
+            .map(f -> new Schema.Field(f, f.schema()))
+            .toList();
+    Schema older =
+        Schema.createRecord(
+            current.getName(), current.getDoc(), current.getNamespace(), false, olderFields);
+    FlowRecord measured = FlowRecord.newBuilder(sampleRecord()).setSynAckMicros(1_234L).build();
+    GenericRecord written = new GenericData.Record(older);
+    older.getFields().forEach(f -> written.put(f.name(), measured.get(f.name())));
+    byte[] payload =
+        new BinaryMessageEncoder<GenericRecord>(GenericData.get(), older).encode(written).array();
+
+    assertThat(AvroSingleObjectCodec.forClass(FlowRecord.class, List.of(older)).decode(payload))
+        .as("the older writer's record, with the defaults of the fields it did not have")
+        .isEqualTo(FlowRecord.newBuilder(measured).setSynAckMicros(null).build());
+    assertThatThrownBy(() -> codec.decode(payload))
+        .as("a writer schema the codec was not given")
+        .isInstanceOfSatisfying(
+            RecordDecodingException.class,
+            e -> assertThat(e.reason()).isEqualTo(RecordDecodingException.Reason.UNKNOWN_SCHEMA));
+  }
+
+  @Test
   void rejectsPayloadWithoutMarker() {
     assertThatThrownBy(() -> codec.decode("hello world, not avro".getBytes()))
         .isInstanceOfSatisfying(

@@ -79,34 +79,49 @@ record RaclusterBaseline(Path argusFile, long records) {
 
   /**
    * Times {@code job} ({@code jobRecords} records) and {@code racluster -m KEYS} alternately: one
-   * warm-up run of each, then {@code runs} of each.
+   * warm-up run of each, then {@code runs} of each; wall-clock and {@link CpuTime} seconds.
    *
-   * @return the medians, records/s and the ratio job records/s / racluster records/s, as text
+   * @return the medians, records/s and the ratio job records/s / racluster records/s, and the same
+   *     for CPU time, as text
    */
   String compare(String keys, int runs, long jobRecords, TimedRun job) throws Exception {
     double[] ours = new double[runs];
     double[] theirs = new double[runs];
+    double[] ourCpu = new double[runs];
+    double[] theirCpu = new double[runs];
     for (int i = -1; i < runs; i++) { // run -1 warms up both
+      double cpu = CpuTime.seconds();
       double ourSeconds = job.seconds();
+      double ourCpuSeconds = CpuTime.seconds() - cpu;
+      cpu = CpuTime.seconds();
       double theirSeconds = run(keys);
+      double theirCpuSeconds = CpuTime.seconds() - cpu;
       System.out.printf(
           Locale.ROOT,
-          "run %d -m %s: job %.3f s, racluster %.3f s%n",
+          "run %d -m %s: job %.3f s (CPU %.2f s), racluster %.3f s (CPU %.2f s)%n",
           i,
           keys,
           ourSeconds,
-          theirSeconds);
+          ourCpuSeconds,
+          theirSeconds,
+          theirCpuSeconds);
       if (i >= 0) {
         ours[i] = ourSeconds;
         theirs[i] = theirSeconds;
+        ourCpu[i] = ourCpuSeconds;
+        theirCpu[i] = theirCpuSeconds;
       }
     }
     double ourRate = jobRecords / median(ours);
     double theirRate = records / median(theirs);
+    double ourCpuRate = jobRecords / median(ourCpu);
+    double theirCpuRate = records / median(theirCpu);
     return String.format(
         Locale.ROOT,
         "median of %d runs: report job %d records in %.3f s (%.0f records/s); racluster %d records"
-            + " in %.3f s (%.0f records/s); job records/s / racluster records/s = %.2f",
+            + " in %.3f s (%.0f records/s); job records/s / racluster records/s = %.2f; CPU time"
+            + " (job: its JVM and the broker's): job %.2f s (%.0f records per CPU second),"
+            + " racluster %.2f s (%.0f records per CPU second), ratio %.2f",
         runs,
         jobRecords,
         median(ours),
@@ -114,7 +129,12 @@ record RaclusterBaseline(Path argusFile, long records) {
         records,
         median(theirs),
         theirRate,
-        ourRate / theirRate);
+        ourRate / theirRate,
+        median(ourCpu),
+        ourCpuRate,
+        median(theirCpu),
+        theirCpuRate,
+        ourCpuRate / theirCpuRate);
   }
 
   /** One report: every record, cluster keys {@code keys}, top {@code n} by bytes and load. */
