@@ -17,7 +17,10 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.argosy.avro.FlowRecord;
 import org.argosy.avro.codec.AvroSingleObjectCodec;
 
-/** Everything a topic holds, decoded, with where each record sits and its headers. */
+/**
+ * Everything a topic holds: flow records decoded, with where each sits and its headers; or any
+ * topic's committed messages as they are.
+ */
 final class FlowTopic {
 
   /** One record as read back. */
@@ -29,11 +32,30 @@ final class FlowTopic {
   static List<Delivered> readAll(
       String bootstrap, Map<String, String> clientProperties, String topic) throws Exception {
     AvroSingleObjectCodec<FlowRecord> codec = AvroSingleObjectCodec.forClass(FlowRecord.class);
+    List<Delivered> delivered = new ArrayList<>();
+    for (ConsumerRecord<byte[], byte[]> message : committed(bootstrap, clientProperties, topic)) {
+      Map<String, String> headers = new HashMap<>();
+      for (Header header : message.headers()) {
+        headers.put(header.key(), new String(header.value(), StandardCharsets.UTF_8));
+      }
+      delivered.add(
+          new Delivered(
+              codec.decode(message.value()), message.partition(), message.offset(), headers));
+    }
+    return delivered;
+  }
+
+  /**
+   * Every message committed to {@code topic} so far ({@code isolation.level=read_committed}: a
+   * transactional writer's open or aborted transactions are left out), partition by partition.
+   */
+  static List<ConsumerRecord<byte[], byte[]>> committed(
+      String bootstrap, Map<String, String> clientProperties, String topic) {
     Map<String, Object> config = new HashMap<>(clientProperties);
     config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    List<Delivered> delivered = new ArrayList<>();
+    List<ConsumerRecord<byte[], byte[]>> messages = new ArrayList<>();
     try (KafkaConsumer<byte[], byte[]> consumer =
         new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       List<TopicPartition> partitions = new ArrayList<>();
@@ -42,22 +64,15 @@ final class FlowTopic {
           .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
+      // under read_committed, the end offsets are the last stable offsets
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
       while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
         assertThat(System.nanoTime()).as("read %s to its end", topic).isLessThan(deadline);
-        for (ConsumerRecord<byte[], byte[]> message : consumer.poll(Duration.ofMillis(200))) {
-          Map<String, String> headers = new HashMap<>();
-          for (Header header : message.headers()) {
-            headers.put(header.key(), new String(header.value(), StandardCharsets.UTF_8));
-          }
-          delivered.add(
-              new Delivered(
-                  codec.decode(message.value()), message.partition(), message.offset(), headers));
-        }
+        consumer.poll(Duration.ofMillis(200)).forEach(messages::add);
       }
     }
-    return delivered;
+    return messages;
   }
 
   /** How often each sequence number arrived. */
