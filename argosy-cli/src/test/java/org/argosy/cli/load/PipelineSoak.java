@@ -182,7 +182,7 @@ class PipelineSoak {
                 trafficSeconds);
         long late = latePackets(broker.bootstrapServers());
         int deadLetters =
-            FlowTopic.messages(broker.bootstrapServers(), Map.of(), "flows-dlq").size();
+            FlowTopic.committed(broker.bootstrapServers(), Map.of(), "flows-dlq").size();
         verdict.print(captured, counted, received, drops);
         System.out.printf(
             "SOAK late packets of all-traffic %d, dead letters %d; logs in %s%n",
@@ -258,7 +258,7 @@ class PipelineSoak {
       Thread.sleep(5_000);
       counted = 0;
       for (ConsumerRecord<byte[], byte[]> message :
-          FlowTopic.messages(bootstrap, Map.of(), "flow-aggregates")) {
+          FlowTopic.committed(bootstrap, Map.of(), "flow-aggregates")) {
         if (new String(message.key(), StandardCharsets.UTF_8).startsWith("all-traffic@")) {
           FlowAggregate aggregate = codec.decode(message.value());
           counted += aggregate.getSpkts() + aggregate.getDpkts();
@@ -273,7 +273,7 @@ class PipelineSoak {
     AvroSingleObjectCodec<FlowRecord> codec = AvroSingleObjectCodec.forClass(FlowRecord.class);
     long packets = 0;
     for (ConsumerRecord<byte[], byte[]> message :
-        FlowTopic.messages(bootstrap, Map.of(), "flows-late")) {
+        FlowTopic.committed(bootstrap, Map.of(), "flows-late")) {
       if (new String(message.key(), StandardCharsets.UTF_8).equals("all-traffic")) {
         FlowRecord record = codec.decode(message.value());
         packets += record.getSpkts() + record.getDpkts();
@@ -287,7 +287,7 @@ class PipelineSoak {
     AvroSingleObjectCodec<TopNRanking> codec = AvroSingleObjectCodec.forClass(TopNRanking.class);
     Map<String, TreeSet<Long>> windows = new HashMap<>();
     for (ConsumerRecord<byte[], byte[]> message :
-        FlowTopic.messages(bootstrap, Map.of(), "flow-topn")) {
+        FlowTopic.committed(bootstrap, Map.of(), "flow-topn")) {
       TopNRanking ranking = codec.decode(message.value());
       windows
           .computeIfAbsent(ranking.getReport(), r -> new TreeSet<>())

@@ -17,7 +17,10 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.argosy.avro.FlowRecord;
 import org.argosy.avro.codec.AvroSingleObjectCodec;
 
-/** Everything a topic holds, decoded, with where each record sits and its headers. */
+/**
+ * Everything a topic holds: flow records decoded, with where each sits and its headers; or any
+ * topic's committed messages as they are.
+ */
 public final class FlowTopic {
 
   /** One record as read back. */
@@ -30,7 +33,7 @@ public final class FlowTopic {
       String bootstrap, Map<String, String> clientProperties, String topic) throws Exception {
     AvroSingleObjectCodec<FlowRecord> codec = AvroSingleObjectCodec.forClass(FlowRecord.class);
     List<Delivered> delivered = new ArrayList<>();
-    for (ConsumerRecord<byte[], byte[]> message : messages(bootstrap, clientProperties, topic)) {
+    for (ConsumerRecord<byte[], byte[]> message : committed(bootstrap, clientProperties, topic)) {
       Map<String, String> headers = new HashMap<>();
       for (Header header : message.headers()) {
         headers.put(header.key(), new String(header.value(), StandardCharsets.UTF_8));
@@ -43,10 +46,10 @@ public final class FlowTopic {
   }
 
   /**
-   * Every committed message of the topic, from the beginning to its end offsets at the time of the
-   * call, undecoded.
+   * Every message committed to {@code topic} so far ({@code isolation.level=read_committed}: a
+   * transactional writer's open or aborted transactions are left out), partition by partition.
    */
-  public static List<ConsumerRecord<byte[], byte[]>> messages(
+  public static List<ConsumerRecord<byte[], byte[]>> committed(
       String bootstrap, Map<String, String> clientProperties, String topic) {
     Map<String, Object> config = new HashMap<>(clientProperties);
     config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -61,6 +64,7 @@ public final class FlowTopic {
           .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
+      // under read_committed, the end offsets are the last stable offsets
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
       while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {

@@ -17,10 +17,24 @@ import org.argosy.avro.FlowAlert;
  * each waits until the watermark passes its window's end (by then every candidate of that window
  * has arrived, as upstream stages emit at the window's last timestamp) and the due windows are
  * handed over oldest first.
+ *
+ * <p>Within a window the order is fixed too ({@link #JUDGING_ORDER}), not the order of arrival,
+ * which differs between runs and after a restart: the elephant rule judges a conversation by bytes
+ * and by share, and the lifecycle reports the first of the two candidates, so that alert's
+ * threshold would otherwise depend on which path was faster.
  */
 abstract class InWindowOrder extends KeyedProcessFunction<String, FlowAlert, FlowAlert> {
 
   static final long MICROS_PER_MILLI = 1000;
+
+  /**
+   * Oldest window first; within one, lowest threshold first (of one condition judged by two
+   * criteria, the one it exceeds more), then by key.
+   */
+  static final Comparator<FlowAlert> JUDGING_ORDER =
+      Comparator.comparingLong(FlowAlert::getWindowStart)
+          .thenComparingDouble(FlowAlert::getThreshold)
+          .thenComparing(candidate -> Candidates.keyText(candidate.getKey()));
 
   private transient ListState<FlowAlert> waiting;
 
@@ -54,7 +68,7 @@ abstract class InWindowOrder extends KeyedProcessFunction<String, FlowAlert, Flo
       (lastTimestamp(candidate) <= timestamp ? due : later).add(candidate);
     }
     waiting.update(later);
-    due.sort(Comparator.comparingLong(FlowAlert::getWindowStart));
+    due.sort(JUDGING_ORDER);
     judge(timestamp, due, ctx, out);
   }
 

@@ -123,6 +123,28 @@ class AlertLifecycleTest {
             org.assertj.core.groups.Tuple.tuple(AlertStatus.RESOLVED, 300.0));
   }
 
+  /**
+   * An elephant judged by bytes and by share in one window: two candidates, one alert, whose
+   * threshold must not depend on which path's candidate came first (it differs after a restart).
+   */
+  @Test
+  void twoCandidatesOfOneWindowGiveTheSameAlertInEitherOrder() throws Exception {
+    AlertRule rule = rule("0s");
+    List<FlowAlert> opened = new ArrayList<>();
+    for (double[] thresholds : new double[][] {{100, 180}, {180, 100}}) {
+      var harness = harness(rule);
+      for (double threshold : thresholds) {
+        StreamRecord<FlowAlert> candidate = candidate(rule, 0, 250);
+        candidate.getValue().setThreshold(threshold);
+        harness.processElement(candidate);
+      }
+      harness.processWatermark(after(0));
+      opened.add(output(harness).get(0));
+    }
+    assertThat(opened.get(0).getThreshold()).isEqualTo(100);
+    assertThat(opened.get(1)).isEqualTo(opened.get(0));
+  }
+
   @Test
   void aGapEndsOneAlertAndTheNextWindowOpensANewOne() throws Exception {
     AlertRule rule = rule("0s");

@@ -9,6 +9,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Function;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.Configuration;
@@ -50,7 +51,8 @@ import org.argosy.query.report.ReportWindow;
 /**
  * The report job between topics of a real broker, for the fault tests: one run reads {@code
  * <run>-flows} and writes {@code <run>-topn}, {@code -aggregates}, {@code -late} and {@code -dlq},
- * exactly once; results are read back with {@code isolation.level=read_committed}.
+ * exactly once; results are read back with {@code isolation.level=read_committed}. The flows,
+ * environment and read-back helpers serve {@link AlertJobOnKafka} too.
  */
 final class JobOnKafka {
 
@@ -267,11 +269,23 @@ final class JobOnKafka {
   void prepareReference(
       TopicCreator creator, List<FlowRecord> records, String reference, String run)
       throws Exception {
-    creator.create(PARTITIONS, topics(reference));
-    creator.create(PARTITIONS, topics(run));
-    produceFlows(reference, records);
-    produceFlows(run, records);
+    prepareRuns(creator, records, JobOnKafka::topics, reference, run);
     runWithoutRestarts(reference);
+  }
+
+  /** Creates the topics of each run ({@code topics}) and writes {@code records} to its flows. */
+  void prepareRuns(
+      TopicCreator creator,
+      List<FlowRecord> records,
+      Function<String, String[]> topics,
+      String... runs)
+      throws Exception {
+    for (String run : runs) {
+      creator.create(PARTITIONS, topics.apply(run));
+    }
+    for (String run : runs) {
+      produceFlows(run, records);
+    }
   }
 
   /** Runs the report job of {@code run} to the end of its input; any failure fails it. */

@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.List;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.runtime.executiongraph.ArchivedExecutionGraph;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectMiniCluster;
@@ -48,20 +47,15 @@ class ReportJobFailoverITCase {
 
     StreamExecutionEnvironment failover =
         JobOnKafka.environment(JobOnKafka.restartOnFailure(3, Duration.ofMillis(200)));
-    ThrottledFlowDeserializer.FAILED.set(false);
+    ThrottledFlowDeserializer.reset(true);
     kafka.addReportJob(
         failover,
         "failover",
         kafka.source("failover", new ThrottledFlowDeserializer(PAUSE_NANOS, FAIL_AFTER)));
     JobID job = failover.execute("failover").getJobID();
 
-    ArchivedExecutionGraph graph = cluster.getArchivedExecutionGraph(job).get();
-    assertThat(ThrottledFlowDeserializer.FAILED).isTrue();
-    assertThat(graph.getFailureInfo()).as("the job failed once").isNotNull();
-    assertThat(graph.getFailureInfo().getExceptionAsString()).contains("injected failure");
-    assertThat(graph.getCheckpointStatsSnapshot().getLatestRestoredCheckpoint())
-        .as("restarted from a checkpoint, not from the start")
-        .isNotNull();
+    ThrottledFlowDeserializer.assertFailedOnceAndRestoredACheckpoint(
+        cluster.getArchivedExecutionGraph(job).get());
 
     kafka.assertSameResults("reference", "failover");
   }
