@@ -34,6 +34,7 @@ import org.argosy.kafka.embedded.EmbeddedKafka;
 import org.argosy.kafka.embedded.RestartableKafkaBroker;
 import org.argosy.query.alert.AlertRuleFile;
 import org.argosy.query.report.ReportFile;
+import org.argosy.tools.kafka.KafkaClientSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -334,6 +335,7 @@ class BrokerKillUnderSensorsAndJobsITCase {
             .build();
     return new ReportJobLauncher.Settings(
         bootstrap,
+        KafkaClientSettings.none(),
         ReportFile.parse(REPORTS, "broker kill reports"),
         AlertRuleFile.parse(RULES, "broker kill rules"),
         options,
