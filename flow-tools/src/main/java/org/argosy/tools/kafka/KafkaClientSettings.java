@@ -21,11 +21,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 import org.argosy.query.config.SecretSettings;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
-import org.yaml.snakeyaml.error.YAMLException;
+import org.argosy.query.config.SettingsYaml;
 
 /**
  * The Kafka client properties (TLS, SASL, timeouts) that {@code argosy jobs} and every command
@@ -155,53 +151,10 @@ public final class KafkaClientSettings {
   }
 
   private static Map<String, String> fromYaml(String text, Path file) {
-    Object document;
     try {
-      document = new Yaml(new SafeConstructor(new LoaderOptions())).load(text);
-    } catch (MarkedYAMLException e) {
-      // Line, column and problem only: SnakeYAML's full message quotes the offending line, which
-      // may be the one holding a password.
-      throw new KafkaClientConfigException(
-          "Kafka client settings file "
-              + file
-              + ":"
-              + (e.getProblemMark().getLine() + 1)
-              + ":"
-              + (e.getProblemMark().getColumn() + 1)
-              + " is not valid YAML: "
-              + e.getProblem());
-    } catch (YAMLException e) {
-      throw new KafkaClientConfigException(
-          "Kafka client settings file " + file + " is not valid YAML");
-    }
-    Map<String, String> properties = new LinkedHashMap<>();
-    if (document == null) {
-      return properties;
-    }
-    if (!(document instanceof Map<?, ?> root)) {
-      throw new KafkaClientConfigException(
-          "Kafka client settings file "
-              + file
-              + ": expected a mapping of Kafka client properties, e.g. security.protocol: SASL_SSL");
-    }
-    flatten("", root, properties, file);
-    return properties;
-  }
-
-  private static void flatten(String prefix, Map<?, ?> map, Map<String, String> into, Path file) {
-    for (Map.Entry<?, ?> entry : map.entrySet()) {
-      String name = prefix + entry.getKey();
-      Object value = entry.getValue();
-      if (value instanceof Map<?, ?> nested) {
-        flatten(name + ".", nested, into, file);
-      } else if (value instanceof List<?> list) {
-        into.put(name, list.stream().map(String::valueOf).collect(Collectors.joining(",")));
-      } else if (value == null) {
-        throw new KafkaClientConfigException(
-            "Kafka client property " + name + " in " + file + " has no value");
-      } else {
-        into.put(name, String.valueOf(value));
-      }
+      return SettingsYaml.parse(text, "Kafka client settings file " + file);
+    } catch (SettingsYaml.InvalidSettingsException e) {
+      throw new KafkaClientConfigException(e.getMessage());
     }
   }
 

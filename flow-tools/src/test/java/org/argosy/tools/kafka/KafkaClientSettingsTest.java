@@ -144,7 +144,7 @@ class KafkaClientSettingsTest {
         .hasMessageNotContaining("hunter2");
     Path list = file("list.yml", "- security.protocol\n");
     assertThatThrownBy(() -> KafkaClientSettings.load(list, Map.of()))
-        .hasMessageContaining("expected a mapping of Kafka client properties");
+        .hasMessageContaining("expected a mapping of settings");
   }
 
   @Test

@@ -1,7 +1,7 @@
 package org.argosy.sensor.config;
 
 import java.io.IOException;
-import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -13,12 +13,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.argosy.query.config.SecretSettings;
+import org.argosy.query.config.SettingsYaml;
 import org.argosy.sensor.delivery.FsyncPolicy;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
-import org.yaml.snakeyaml.error.YAMLException;
 
 /**
  * The sensor's settings as flat dotted keys ({@code site}, {@code kafka.bootstrap}, {@code
@@ -117,54 +113,22 @@ public final class SensorConfig {
   }
 
   static Map<String, String> fromYaml(Path file) {
-    Object document;
-    try (InputStream in = Files.newInputStream(file)) {
-      document = new Yaml(new SafeConstructor(new LoaderOptions())).load(in);
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new InvalidConfigException("cannot read config file " + file + ": " + e.getMessage());
-    } catch (MarkedYAMLException e) {
-      // Line, column and problem only: SnakeYAML's full message quotes the offending line, which
-      // may be the one holding a password.
-      throw new InvalidConfigException(
-          "config file "
-              + file
-              + ":"
-              + (e.getProblemMark().getLine() + 1)
-              + ":"
-              + (e.getProblemMark().getColumn() + 1)
-              + " is not valid YAML: "
-              + e.getProblem());
-    } catch (YAMLException e) {
-      throw new InvalidConfigException(
-          "config file " + file + " is not valid YAML: " + e.getClass().getSimpleName());
     }
-    Map<String, String> flat = new LinkedHashMap<>();
-    if (document == null) {
-      return flat;
+    Map<String, String> settings;
+    try {
+      settings = SettingsYaml.parse(text, "config file " + file);
+    } catch (SettingsYaml.InvalidSettingsException e) {
+      throw new InvalidConfigException(e.getMessage());
     }
-    if (!(document instanceof Map<?, ?> root)) {
-      throw new InvalidConfigException("config file " + file + ": expected a mapping of settings");
+    for (String key : settings.keySet()) {
+      checkKey(key, file.toString());
     }
-    flatten("", root, flat, file);
-    return flat;
-  }
-
-  private static void flatten(String prefix, Map<?, ?> map, Map<String, String> into, Path file) {
-    for (Map.Entry<?, ?> entry : map.entrySet()) {
-      String key = prefix + entry.getKey();
-      Object value = entry.getValue();
-      if (value instanceof Map<?, ?> nested && !key.equals("kafka.properties")) {
-        flatten(key + ".", nested, into, file);
-      } else if (value instanceof Map<?, ?> properties) {
-        properties.forEach((name, v) -> into.put(KAFKA_PROPERTIES + name, String.valueOf(v)));
-      } else if (value instanceof List<?> list) {
-        into.put(
-            checkKey(key, file.toString()),
-            list.stream().map(String::valueOf).collect(Collectors.joining(",")));
-      } else {
-        into.put(checkKey(key, file.toString()), String.valueOf(value));
-      }
-    }
+    return settings;
   }
 
   static Map<String, String> fromEnvironment(Map<String, String> environment) {
