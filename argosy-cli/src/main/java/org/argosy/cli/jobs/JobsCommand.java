@@ -130,6 +130,17 @@ public final class JobsCommand implements Callable<Integer> {
   private Integer quietAdvanceSeconds;
 
   @Option(
+      names = "--sensor-timeout",
+      paramLabel = "SECONDS",
+      description =
+          "Event time is per sensor within each partition: the watermark waits for the sensor"
+              + " furthest behind (one replaying its spool after a broker outage) until it has"
+              + " sent nothing for this long. A sensor that dies holds windows back this long"
+              + " (default: ${DEFAULT-VALUE}).",
+      defaultValue = "" + ReportJobOptions.DEFAULT_SENSOR_TIMEOUT_SECONDS)
+  private int sensorTimeoutSeconds;
+
+  @Option(
       names = "--web-ui-port",
       paramLabel = "PORT",
       description =
@@ -213,6 +224,7 @@ public final class JobsCommand implements Callable<Integer> {
                   quietAdvanceSeconds == null ? null : Duration.ofSeconds(quietAdvanceSeconds))
               .maxWatermarkDrift(
                   maxDriftSeconds == null ? null : Duration.ofSeconds(maxDriftSeconds))
+              .sensorTimeout(Duration.ofSeconds(sensorTimeoutSeconds))
               .build();
     } catch (IllegalArgumentException e) {
       throw usage(e.getMessage());

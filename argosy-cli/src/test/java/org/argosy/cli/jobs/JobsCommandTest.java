@@ -127,6 +127,17 @@ class JobsCommandTest {
                 "tape"))
         .isEqualTo(2);
     assertThat(err.toString()).contains("unknown state backend 'tape'");
+    assertThat(
+            run(
+                "jobs",
+                "--bootstrap",
+                "127.0.0.1:9092",
+                "--reports",
+                "x.yaml",
+                "--sensor-timeout",
+                "0"))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("sensor timeout must be positive");
   }
 
   @Test

@@ -121,6 +121,20 @@ public final class SensorProcess implements AutoCloseable {
     assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
   }
 
+  /**
+   * SIGSTOP, or SIGCONT with {@code stopped} false: a sensor that falls behind without losing
+   * anything (the kernel buffers what it captures meanwhile, with the packets' own timestamps).
+   */
+  void signalStopped(boolean stopped) throws Exception {
+    Process signal =
+        new ProcessBuilder("kill", stopped ? "-STOP" : "-CONT", Long.toString(process.pid()))
+            .inheritIO()
+            .start();
+    assertThat(signal.waitFor(10, TimeUnit.SECONDS) && signal.exitValue() == 0)
+        .as("kill %s %d", stopped ? "-STOP" : "-CONT", process.pid())
+        .isTrue();
+  }
+
   public int exitValue() {
     return process.exitValue();
   }

@@ -124,25 +124,25 @@ public final class ReportJob {
   }
 
   /**
-   * Event time is the record's stime; idle partitions do not hold the watermark back; with {@code
-   * quietAdvance}, silent partitions' event time follows the clock; with {@code maxWatermarkDrift},
-   * partitions ahead of the slowest by more than that pause (watermark alignment).
+   * Event time is the record's stime, per sensor within each partition (see {@link
+   * SensorWatermarks}: a sensor behind, e.g. replaying its spool after a broker outage, holds the
+   * watermark until it catches up or times out); idle partitions do not hold the watermark back;
+   * with {@code quietAdvance}, silent partitions' event time follows the clock; with {@code
+   * maxWatermarkDrift}, partitions ahead of the slowest by more than that pause (watermark
+   * alignment).
    */
   public static WatermarkStrategy<FlowRecord> watermarks(ReportJobOptions options) {
-    WatermarkStrategy<FlowRecord> strategy;
-    if (options.quietAdvance() == null) {
-      strategy = watermarks(options.maxOutOfOrderness(), options.sourceIdleness());
-    } else {
-      Duration outOfOrderness = options.maxOutOfOrderness();
-      Duration quietAfter = options.quietAdvance();
-      Duration idleness = options.sourceIdleness();
-      strategy =
-          WatermarkStrategy.<FlowRecord>forGenerator(
-                  context ->
-                      new QuietTimeWatermarks(
-                          outOfOrderness, quietAfter, idleness, System::nanoTime))
-              .withTimestampAssigner((record, previous) -> eventTime(record));
-    }
+    // The supplier is serialized with the job: it captures the durations, not the options.
+    Duration outOfOrderness = options.maxOutOfOrderness();
+    Duration quietAfter = options.quietAdvance();
+    Duration idleness = options.sourceIdleness();
+    Duration sensorTimeout = options.sensorTimeout();
+    WatermarkStrategy<FlowRecord> strategy =
+        WatermarkStrategy.<FlowRecord>forGenerator(
+                context ->
+                    new SensorWatermarks(
+                        outOfOrderness, quietAfter, idleness, sensorTimeout, System::nanoTime))
+            .withTimestampAssigner((record, previous) -> eventTime(record));
     return options.maxWatermarkDrift() == null
         ? strategy
         : strategy.withWatermarkAlignment(

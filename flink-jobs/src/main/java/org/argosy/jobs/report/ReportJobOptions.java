@@ -19,7 +19,8 @@ public record ReportJobOptions(
     StateBackend stateBackend,
     String checkpointDirectory,
     Duration quietAdvance,
-    Duration maxWatermarkDrift) {
+    Duration maxWatermarkDrift,
+    Duration sensorTimeout) {
 
   /**
    * Where keyed state lives: on the heap (default), or in RocksDB on local disk for big key spaces.
@@ -45,6 +46,9 @@ public record ReportJobOptions(
     }
   }
 
+  /** How long a silent sensor holds its partitions' event time back, by default. */
+  public static final int DEFAULT_SENSOR_TIMEOUT_SECONDS = 120;
+
   public static Builder builder() {
     return new Builder();
   }
@@ -69,6 +73,7 @@ public record ReportJobOptions(
     private String checkpointDirectory;
     private Duration quietAdvance;
     private Duration maxWatermarkDrift;
+    private Duration sensorTimeout = Duration.ofSeconds(DEFAULT_SENSOR_TIMEOUT_SECONDS);
 
     /** How far behind the newest record a record may arrive and still be on time. */
     public Builder maxOutOfOrderness(Duration value) {
@@ -125,6 +130,20 @@ public record ReportJobOptions(
       return this;
     }
 
+    /**
+     * A sensor that has sent nothing on a partition for this long (wall clock) stops holding that
+     * partition's event time back (see {@code SensorWatermarks}). Until then the watermark waits
+     * for the sensor furthest behind, so that a sensor still replaying its spool after a broker
+     * outage, or reconnecting after the others, is not late. The trade-off: a sensor that dies
+     * holds the windows of the partitions it sent to back this long, and one away for longer finds
+     * its records from before the others' watermark late. Default {@value
+     * #DEFAULT_SENSOR_TIMEOUT_SECONDS} s.
+     */
+    public Builder sensorTimeout(Duration value) {
+      this.sensorTimeout = Objects.requireNonNull(value);
+      return this;
+    }
+
     public ReportJobOptions build() {
       if (maxOutOfOrderness.isNegative()) {
         throw new IllegalArgumentException("max out-of-orderness must not be negative");
@@ -146,6 +165,9 @@ public record ReportJobOptions(
           && (maxWatermarkDrift.isNegative() || maxWatermarkDrift.isZero())) {
         throw new IllegalArgumentException("max watermark drift must be positive");
       }
+      if (sensorTimeout.isNegative() || sensorTimeout.isZero()) {
+        throw new IllegalArgumentException("sensor timeout must be positive");
+      }
       return new ReportJobOptions(
           maxOutOfOrderness,
           sourceIdleness,
@@ -154,7 +176,8 @@ public record ReportJobOptions(
           stateBackend,
           checkpointDirectory,
           quietAdvance,
-          maxWatermarkDrift);
+          maxWatermarkDrift,
+          sensorTimeout);
     }
   }
 }

@@ -33,5 +33,18 @@ class WatermarkOptionsTest {
     assertThatThrownBy(
             () -> ReportJobOptions.builder().quietAdvance(Duration.ofSeconds(-1)).build())
         .hasMessageContaining("quiet advance must be positive");
+    assertThatThrownBy(() -> ReportJobOptions.builder().sensorTimeout(Duration.ZERO).build())
+        .hasMessageContaining("sensor timeout must be positive");
+  }
+
+  @Test
+  void sensorsTimeOutAfterTwoMinutesUnlessToldOtherwise() {
+    assertThat(ReportJobOptions.builder().build().sensorTimeout()).isEqualTo(Duration.ofMinutes(2));
+    assertThat(
+            ReportJobOptions.builder()
+                .sensorTimeout(Duration.ofSeconds(30))
+                .build()
+                .sensorTimeout())
+        .isEqualTo(Duration.ofSeconds(30));
   }
 }
