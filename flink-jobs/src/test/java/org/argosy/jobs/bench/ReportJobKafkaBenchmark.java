@@ -58,11 +58,11 @@ import org.junit.jupiter.params.provider.ValueSource;
  * committing at checkpoints.
  *
  * <ul>
- *   <li>Throughput: the bundled capture's records cycled to about {@value #TARGET_RECORDS} records
- *       on topic {@code flows} ({@value #FLOW_PARTITIONS} partitions, written before timing), read
- *       by a job bounded at the offsets present at its start, against {@code racluster -m KEYS} on
- *       Argus's records of the same traffic, in the same run, as a ratio; the committed ranking
- *       must count every record.
+ *   <li>Throughput: the bundled capture's records cycled to about 2,000,000 records (or {@code
+ *       -Dbench.records=N}) on topic {@code flows} ({@value #FLOW_PARTITIONS} partitions, written
+ *       before timing), read by a job bounded at the offsets present at its start, against {@code
+ *       racluster -m KEYS} on Argus's records of the same traffic, in the same run, as a ratio; the
+ *       committed ranking must count every record.
  *   <li>Latency: a live run with records stamped with the current time at a steady rate, 1 s
  *       windows; from the watermark passing a window's end (window end plus the out-of-orderness
  *       bound, in wall-clock time) to the window's ranking being readable under read_committed.
@@ -72,7 +72,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class ReportJobKafkaBenchmark {
 
-  private static final long TARGET_RECORDS = 2_000_000;
+  /** 2M by default; {@code -Dbench.records=N} for a run long enough to hide start-up and stop. */
+  private static final long TARGET_RECORDS = Long.getLong("bench.records", 2_000_000);
+
   private static final int FLOW_PARTITIONS = 4;
   private static final int RUNS = 3;
 
@@ -153,8 +155,8 @@ class ReportJobKafkaBenchmark {
   }
 
   /**
-   * Topic {@code flows} with the capture's records cycled to about {@value #TARGET_RECORDS}, and
-   * the racluster side, made by the first test that needs them; returns the record count.
+   * Topic {@code flows} with the capture's records cycled to about {@link #TARGET_RECORDS}, and the
+   * racluster side, made by the first test that needs them; returns the record count.
    */
   private static long flowsOnce() throws Exception {
     Assumptions.assumeTrue(ArgusTools.installed(), "argus is not installed");
