@@ -2,14 +2,15 @@ package org.argosy.cli.alerts;
 
 import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.argosy.cli.Commands;
 
 /**
  * Two hosts in network namespaces of their own, joined by one veth pair: a wire between two
@@ -300,16 +301,6 @@ final class NamespacePair implements AutoCloseable {
 
   /** Runs a command to its end and returns its output; fails unless it exits 0 in time. */
   private static String output(List<String> command) throws IOException {
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    try {
-      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!process.waitFor(COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS) || process.exitValue() != 0) {
-        throw new IOException(String.join(" ", command) + " failed: " + output.strip());
-      }
-      return output;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted: " + String.join(" ", command), e);
-    }
+    return Commands.output(Duration.ofSeconds(COMMAND_TIMEOUT_SECONDS), command);
   }
 }

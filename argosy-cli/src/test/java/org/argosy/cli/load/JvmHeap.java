@@ -1,11 +1,12 @@
 package org.argosy.cli.load;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.argosy.cli.Commands;
 
 /**
  * The live heap of another JVM: what is still in use right after a full collection, asked for with
@@ -30,26 +31,11 @@ final class JvmHeap {
   }
 
   private static String jcmd(long pid, String command) throws IOException {
-    Process process =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                Long.toString(pid),
-                command)
-            .redirectErrorStream(true)
-            .start();
-    try {
-      if (!process.waitFor(60, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        throw new IOException("jcmd " + pid + " " + command + ": no answer within 60 s");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted", e);
-    }
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (process.exitValue() != 0) {
-      throw new IOException("jcmd " + pid + " " + command + ": " + output.strip());
-    }
-    return output;
+    return Commands.output(
+        Duration.ofSeconds(60),
+        List.of(
+            Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+            Long.toString(pid),
+            command));
   }
 }

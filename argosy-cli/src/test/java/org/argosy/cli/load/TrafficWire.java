@@ -1,14 +1,14 @@
 package org.argosy.cli.load;
 
-import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.argosy.cli.Commands;
 import org.argosy.cli.sensor.ChildJava;
 
 /**
@@ -174,24 +174,6 @@ final class TrafficWire implements AutoCloseable {
 
   /** Runs a command to its end and returns its output; a failure is an exception with it. */
   private static String run(String... command) throws IOException {
-    Process process =
-        new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-            .start();
-    try {
-      if (!process.waitFor(COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        throw new IOException(String.join(" ", command) + ": no answer");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted", e);
-    }
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (process.exitValue() != 0) {
-      throw new IOException(String.join(" ", command) + ": " + output.strip());
-    }
-    return output;
+    return Commands.output(Duration.ofSeconds(COMMAND_TIMEOUT_SECONDS), List.of(command));
   }
 }
