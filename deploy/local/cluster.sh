@@ -24,6 +24,7 @@ KAFKA_CONTROLLER_PORT="${ARGOSY_KAFKA_CONTROLLER_PORT:-9093}"
 FLINK_REST_PORT="${ARGOSY_FLINK_REST_PORT:-8081}"
 FLINK_RPC_PORT="${ARGOSY_FLINK_RPC_PORT:-6123}"
 JOBS_JAR="${ARGOSY_JOBS_JAR:-$ROOT/argosy-cli/target/argosy-jobs.jar}"
+JOB_PARALLELISM="$(sed -n 's/^parallelism.default: *\([0-9][0-9]*\).*/\1/p' "$HERE/conf/flink-config.yaml")"
 HOST=127.0.0.1
 # shellcheck disable=SC2034 # read by lib.sh
 LOG_PREFIX=cluster
@@ -155,10 +156,11 @@ submit() {
   jar_id="$(sed -n 's|.*"filename":"[^"]*/\([^"/]*\)".*|\1|p' <<<"$upload")"
   [ -n "$jar_id" ] || fail "unexpected upload answer: $upload"
   args="$(printf '%s\n' "$@" | sed 's/\\/\\\\/g; s/"/\\"/g; s/.*/"&"/' | paste -sd, -)"
+  # A REST run request without a parallelism runs the job at 1, not at parallelism.default.
   curl -sf -X POST -H "Content-Type: application/json" \
-    -d "{\"entryClass\":\"$entry_class\",\"programArgsList\":[${args}]}" \
+    -d "{\"entryClass\":\"$entry_class\",\"parallelism\":$JOB_PARALLELISM,\"programArgsList\":[${args}]}" \
     "$REST/jars/$jar_id/run" | sed -n 's/.*"jobid":"\([0-9a-f]*\)".*/\1/p' | grep . ||
-    fail "running $entry_class from $jar failed; see $RUN_DIR/jobmanager.log"
+    fail "running $entry_class from $jar failed; see $RUN_DIR/jobmanager.out and jobmanager.log"
 }
 
 # The report and alert jobs with the arguments of k8s/base/flink/*-job.yaml, on the local Kafka.

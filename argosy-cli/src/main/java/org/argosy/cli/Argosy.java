@@ -1,5 +1,7 @@
 package org.argosy.cli;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import org.argosy.cli.demo.DemoCommand;
 import org.argosy.cli.jobs.JobsCommand;
 import org.argosy.cli.jobs.ReportJobLauncher;
@@ -46,11 +48,19 @@ public final class Argosy implements Runnable {
 
   public static void main(String[] args) {
     System.getProperties().putIfAbsent(LOG_CONFIG_PROPERTY, "argosy-log4j2.xml");
-    int exitCode = commandLine().execute(args);
-    // A Flink cluster runs this main() inside its JobManager to submit `jobs`: exiting there
-    // would stop the cluster with the job just submitted to it.
-    if (exitCode != 0 || !ReportJobLauncher.submittedToCluster()) {
-      System.exit(exitCode);
+    // A Flink cluster runs this main() inside its JobManager to submit `jobs`: exiting there would
+    // stop the cluster and every job in it, so a failure goes to the submitter as an exception.
+    if (!(args.length > 0 && args[0].equals("jobs") && ReportJobLauncher.runByFlinkCluster())) {
+      System.exit(commandLine().execute(args));
+    }
+    StringWriter errors = new StringWriter();
+    CommandLine commandLine = commandLine();
+    commandLine.setErr(new PrintWriter(errors, true));
+    int exitCode = commandLine.execute(args);
+    System.err.print(errors);
+    if (exitCode != 0) {
+      throw new IllegalStateException(
+          "argosy jobs failed (exit code " + exitCode + "): " + errors.toString().strip());
     }
   }
 

@@ -151,9 +151,12 @@ public final class JobsCommand implements Callable<Integer> {
   @Option(
       names = "--parallelism",
       paramLabel = "N",
-      description = "Parallel instances of every operator (default: ${DEFAULT-VALUE}).",
-      defaultValue = "2")
-  private int parallelism;
+      description =
+          "Parallel instances of every operator (default: "
+              + ReportJobLauncher.DEFAULT_PARALLELISM
+              + " when run here; in a Flink cluster the cluster's parallelism.default or the"
+              + " submission's).")
+  private Integer parallelism;
 
   @Option(
       names = "--state-backend",
@@ -206,7 +209,7 @@ public final class JobsCommand implements Callable<Integer> {
     if (webUiPort < 0 || webUiPort > 65535) {
       throw usage("--web-ui-port " + webUiPort + " is not a port number");
     }
-    if (parallelism < 1 || parallelism > 256) {
+    if (parallelism != null && (parallelism < 1 || parallelism > 256)) {
       throw usage("--parallelism must be 1..256, got " + parallelism);
     }
     if (!bootstrap.matches("[^,:\\s]+:\\d{1,5}(,[^,:\\s]+:\\d{1,5})*")) {

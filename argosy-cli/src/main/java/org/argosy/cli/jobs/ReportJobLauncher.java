@@ -37,6 +37,9 @@ import org.argosy.tools.kafka.KafkaClientSettings;
  */
 public final class ReportJobLauncher {
 
+  /** Operator instances when run here and no --parallelism is given: one per core of 2. */
+  public static final int DEFAULT_PARALLELISM = 2;
+
   private static final MemorySize LOCAL_NETWORK_MEMORY = MemorySize.ofMebiBytes(256);
 
   /**
@@ -60,7 +63,7 @@ public final class ReportJobLauncher {
       ReportJobOptions options,
       boolean bounded,
       int webUiPort,
-      int parallelism,
+      Integer parallelism,
       String consumerGroup,
       HistoryStore store,
       boolean json) {
@@ -82,6 +85,14 @@ public final class ReportJobLauncher {
       }
     }
 
+    /**
+     * Parallel instances of every operator when run here. In a Flink cluster a {@code null}
+     * parallelism leaves the cluster's (its parallelism.default, or the submission's).
+     */
+    public int localParallelism() {
+      return parallelism == null ? DEFAULT_PARALLELISM : parallelism;
+    }
+
     /** The names of the reports, then of the rules. */
     public List<String> names() {
       return names(reports, rules);
@@ -98,23 +109,27 @@ public final class ReportJobLauncher {
   /** The submitted job, and whether it went to a Flink cluster that launched this program. */
   public record Launched(JobClient job, boolean inCluster) {}
 
-  private static volatile boolean submittedToCluster;
-
   private ReportJobLauncher() {}
 
-  /** Whether this process submitted the job to a Flink cluster that runs this program. */
-  public static boolean submittedToCluster() {
-    return submittedToCluster;
+  /**
+   * Whether a Flink cluster runs this program (its JobManager calls main() to submit the job): a
+   * cluster installs its own execution environment; outside one, Flink offers a local one.
+   */
+  public static boolean runByFlinkCluster() {
+    return !(StreamExecutionEnvironment.getExecutionEnvironment()
+        instanceof LocalStreamEnvironment);
   }
 
   /** Submits the job and returns at once; the client waits for or cancels it. */
   public static Launched start(Settings settings) throws Exception {
-    // A cluster that runs this program installs its own environment; outside one, Flink offers a
-    // local environment, which is replaced by one with the web UI and loopback-only listeners.
+    // Outside a cluster, Flink's local environment is replaced by one with the web UI and
+    // loopback-only listeners.
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     boolean inCluster = !(env instanceof LocalStreamEnvironment);
     if (!inCluster) {
       env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(configuration(settings));
+      env.setParallelism(settings.localParallelism());
+    } else if (settings.parallelism() != null) {
       env.setParallelism(settings.parallelism());
     }
     String bootstrap = settings.bootstrapServers();
@@ -157,7 +172,6 @@ public final class ReportJobLauncher {
       }
     }
     JobClient job = env.executeAsync("argosy: " + String.join(", ", settings.names()));
-    submittedToCluster |= inCluster;
     return new Launched(job, inCluster);
   }
 
@@ -189,7 +203,7 @@ public final class ReportJobLauncher {
     conf.set(JobManagerOptions.ADDRESS, "127.0.0.1");
     conf.set(TaskManagerOptions.BIND_HOST, "127.0.0.1");
     conf.set(TaskManagerOptions.HOST, "127.0.0.1");
-    conf.set(TaskManagerOptions.NUM_TASK_SLOTS, settings.parallelism());
+    conf.set(TaskManagerOptions.NUM_TASK_SLOTS, settings.localParallelism());
     // A local cluster gets 64 MiB of network buffers; with every report and rule an exchange of
     // its own that is too few (Flink warns "Memory usage [110%] is too high"), and throughput
     // falls.

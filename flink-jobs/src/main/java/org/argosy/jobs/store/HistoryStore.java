@@ -2,10 +2,10 @@ package org.argosy.jobs.store;
 
 import java.io.Serializable;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Objects;
+import java.util.Properties;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.connector.jdbc.JdbcConnectionOptions;
@@ -15,6 +15,7 @@ import org.apache.flink.util.Collector;
 import org.argosy.avro.FlowAggregate;
 import org.argosy.avro.TopNRanking;
 import org.argosy.jobs.report.ReportJob;
+import org.postgresql.Driver;
 
 /**
  * The history people query: aggregates and ranking rows of every report and window in PostgreSQL,
@@ -94,10 +95,26 @@ public final class HistoryStore implements Serializable {
    * or password fails at once with the database's message rather than in a restarting job.
    */
   public void createTables() throws SQLException {
-    try (Connection connection = DriverManager.getConnection(url, user, password);
+    try (Connection connection = connect();
         Statement statement = connection.createStatement()) {
       statement.execute(CREATE_TABLES);
     }
+  }
+
+  /**
+   * A connection through the driver class itself, not DriverManager: in a Flink JobManager every
+   * submission has a class loader of its own, and DriverManager offers only the driver registered
+   * by the first one, which a later submission's class loader may not use ("No suitable driver").
+   */
+  private Connection connect() throws SQLException {
+    Properties login = new Properties();
+    login.setProperty("user", user);
+    login.setProperty("password", password);
+    Connection connection = new Driver().connect(url, login);
+    if (connection == null) {
+      throw new SQLException("not a PostgreSQL JDBC URL: " + url);
+    }
+    return connection;
   }
 
   /** Adds the store's sinks for whatever the reports produce. */
@@ -150,7 +167,7 @@ public final class HistoryStore implements Serializable {
   private JdbcConnectionOptions connectionOptions() {
     return new JdbcConnectionOptions.JdbcConnectionOptionsBuilder()
         .withUrl(url)
-        .withDriverName("org.postgresql.Driver")
+        .withDriverName(Driver.class.getName())
         .withUsername(user)
         .withPassword(password)
         .build();
