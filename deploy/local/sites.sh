@@ -50,7 +50,9 @@ site_up() {
     ns="$(namespace "$site" "$role")"
     host=$([ "$role" = web ] && echo 10 || echo 20)
     ip netns list | grep -qx "$ns" || ip netns add "$ns"
-    if ! ip link show "$veth" >/dev/null 2>&1; then
+    if ! ip -n "$ns" link show eth0 >/dev/null 2>&1; then
+      # A veth left by a namespace that outlived an earlier run (a process kept it) is replaced.
+      ip link del "$veth" 2>/dev/null || true
       ip link add "$veth" type veth peer name eth0 netns "$ns"
       ip link set "$veth" master "$bridge" up
       ip -n "$ns" addr add "10.88.$n.$host/24" dev eth0
@@ -76,12 +78,17 @@ while True:
 }
 
 site_down() {
-  local n="$1" site="$2" role
+  local n="$1" site="$2" role ns pid
   stop "$site-sensor"
   stop "$site-client"
   stop "$site-web"
   for role in web client; do
-    ip netns del "$(namespace "$site" "$role")" 2>/dev/null || true
+    ns="$(namespace "$site" "$role")"
+    # Whatever else still runs in the namespace would keep it, and its veth, alive after del.
+    for pid in $(ip netns pids "$ns" 2>/dev/null); do
+      kill "$pid" 2>/dev/null || true
+    done
+    ip netns del "$ns" 2>/dev/null || true
   done
   ip link del "argosy-br$n" 2>/dev/null || true
 }
