@@ -2,6 +2,7 @@ package org.argosy.tools.io;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.channels.WritableByteChannel;
@@ -11,12 +12,22 @@ import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
+import org.apache.arrow.flatbuf.MessageHeader;
+import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.ForeignAllocation;
 import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.memory.util.MemoryUtil;
+import org.apache.arrow.vector.VectorLoader;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowFileReader;
 import org.apache.arrow.vector.ipc.ArrowFileWriter;
+import org.apache.arrow.vector.ipc.ReadChannel;
 import org.apache.arrow.vector.ipc.message.ArrowBlock;
+import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
+import org.apache.arrow.vector.ipc.message.MessageMetadataResult;
+import org.apache.arrow.vector.ipc.message.MessageSerializer;
+import org.apache.arrow.vector.util.ByteArrayReadableSeekableByteChannel;
 import org.apache.arrow.vector.util.ValueVectorUtility;
 import org.argosy.avro.FlowRecord;
 import org.argosy.tools.io.FlowFiles.FlowFileException;
@@ -96,23 +107,71 @@ public final class ArrowFlowFiles {
     private final BufferAllocator allocator = new RootAllocator(MEMORY_LIMIT);
     private final ArrowFileReader reader;
     private final List<ArrowBlock> blocks;
+    private final Bytes bytes;
+    private final VectorLoader loader;
     private final FlowColumns.Rows rows = new FlowColumns.Rows();
+
+    /** The loaded batch's bytes, kept reachable (mapped) while its vectors point into them. */
+    private ByteBuffer current;
+
+    /** Where a batch's bytes are: the file mapped into memory, or standard input read whole. */
+    private interface Bytes {
+      long size() throws IOException;
+
+      /** Direct memory holding {@code length} bytes of the file from {@code offset} on. */
+      ByteBuffer at(long offset, int length) throws IOException;
+    }
 
     /** Opens the file at {@code path}. */
     public static Reader open(String path) throws FlowFileException {
+      FileChannel file;
       try {
-        return new Reader(path, FileChannel.open(Path.of(path), StandardOpenOption.READ));
+        file = FileChannel.open(Path.of(path), StandardOpenOption.READ);
       } catch (IOException e) {
         throw new FlowFileException("cannot read " + path + ": " + e.getMessage(), e);
       }
+      return new Reader(
+          path,
+          file,
+          new Bytes() {
+            @Override
+            public long size() throws IOException {
+              return file.size();
+            }
+
+            @Override
+            public ByteBuffer at(long offset, int length) throws IOException {
+              return file.map(FileChannel.MapMode.READ_ONLY, offset, length);
+            }
+          });
+    }
+
+    /** Reads a whole file given as bytes ({@code -}, standard input, has no footer to seek to). */
+    public static Reader of(String name, byte[] content) throws FlowFileException {
+      ByteBuffer direct = ByteBuffer.allocateDirect(content.length).put(content);
+      return new Reader(
+          name,
+          new ByteArrayReadableSeekableByteChannel(content),
+          new Bytes() {
+            @Override
+            public long size() {
+              return content.length;
+            }
+
+            @Override
+            public ByteBuffer at(long offset, int length) {
+              return direct.slice((int) offset, length);
+            }
+          });
     }
 
     /**
-     * Reads the footer of {@code channel}, named {@code name} in errors, and checks that the file
-     * holds flow records; the reader owns the channel.
+     * Reads the footer through {@code channel}, named {@code name} in errors, and checks that the
+     * file holds flow records; the reader owns the channel.
      */
-    public Reader(String name, SeekableByteChannel channel) throws FlowFileException {
+    private Reader(String name, SeekableByteChannel channel, Bytes bytes) throws FlowFileException {
       this.name = name;
+      this.bytes = bytes;
       ArrowFileReader opened = new ArrowFileReader(channel, allocator);
       try {
         String problem = FlowColumns.problem(opened.getVectorSchemaRoot().getSchema());
@@ -121,6 +180,7 @@ public final class ArrowFlowFiles {
         }
         blocks = opened.getRecordBlocks();
         reader = opened;
+        loader = new VectorLoader(opened.getVectorSchemaRoot());
       } catch (IOException | RuntimeException e) {
         try (allocator;
             opened) {
@@ -141,19 +201,61 @@ public final class ArrowFlowFiles {
     }
 
     /**
-     * Loads batch {@code index}, checked whole (offsets, lengths) so that its rows can be read
-     * without running off a buffer.
+     * Loads batch {@code index}, its buffers checked against its row count. Values are not checked
+     * (that costs more than reading them); Arrow checks every read against its buffer's bounds, so
+     * a corrupt offset is an exception that {@link #read} and the callers of {@link #damaged} turn
+     * into an error naming the file.
      */
     public VectorSchemaRoot load(int index) throws FlowFileException {
       try {
-        reader.loadRecordBatch(blocks.get(index));
-        VectorSchemaRoot batch = reader.getVectorSchemaRoot();
-        ValueVectorUtility.validateFull(batch);
-        return batch;
+        return loadMapped(blocks.get(index));
       } catch (IOException | RuntimeException e) {
         throw damaged(
             "batch " + (index + 1) + " of " + blocks.size() + " unreadable: " + e.getMessage(), e);
       }
+    }
+
+    /**
+     * Loads a batch whose vectors point into the file's pages (mapped) rather than into a copy:
+     * only the pages of the columns a reader touches are read, and nothing is copied. Arrow's own
+     * loader copies the whole batch, every column, into memory it allocates.
+     */
+    private VectorSchemaRoot loadMapped(ArrowBlock block) throws IOException {
+      long offset = block.getOffset();
+      int metadataLength = block.getMetadataLength();
+      long length = metadataLength + block.getBodyLength();
+      if (offset < 0
+          || metadataLength <= 0
+          || block.getBodyLength() < 0
+          || length > Integer.MAX_VALUE
+          || offset + length > bytes.size()) {
+        throw new IOException("the footer places it outside the file");
+      }
+      ByteBuffer batchBytes = bytes.at(offset, (int) length);
+      byte[] metadata = new byte[metadataLength];
+      batchBytes.get(0, metadata);
+      MessageMetadataResult message =
+          MessageSerializer.readMessage(
+              new ReadChannel(new ByteArrayReadableSeekableByteChannel(metadata)));
+      if (message == null || message.getMessage().headerType() != MessageHeader.RecordBatch) {
+        throw new IOException("not a record batch");
+      }
+      long address = MemoryUtil.getByteBufferAddress(batchBytes) + metadataLength;
+      // the memory is the mapping's: released when the mapping is unreachable, not by Arrow
+      ArrowBuf body =
+          allocator.wrapForeignAllocation(
+              new ForeignAllocation(block.getBodyLength(), address) {
+                @Override
+                protected void release0() {}
+              });
+      // the batch takes the body over: it holds slices of it and releases the body itself
+      try (ArrowRecordBatch batch = MessageSerializer.deserializeRecordBatch(message, body)) {
+        loader.load(batch);
+      }
+      current = batchBytes;
+      VectorSchemaRoot root = reader.getVectorSchemaRoot();
+      ValueVectorUtility.validate(root);
+      return root;
     }
 
     /** Refills {@code record} from row {@code row} of the batch {@link #load} returned. */
@@ -187,7 +289,8 @@ public final class ArrowFlowFiles {
       return records;
     }
 
-    private FlowFileException damaged(String what, Throwable cause) {
+    /** An error naming this file. */
+    public FlowFileException damaged(String what, Throwable cause) {
       return new FlowFileException(name + ": " + what, cause);
     }
 

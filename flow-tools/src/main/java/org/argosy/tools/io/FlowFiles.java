@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import org.apache.arrow.vector.util.ByteArrayReadableSeekableByteChannel;
 import org.argosy.avro.FlowRecord;
 
 /**
@@ -67,8 +66,7 @@ public final class FlowFiles {
         // the footer, which indexes the batches, is at the end: standard input is read whole
         try (ArrowFlowFiles.Reader reader =
             source.equals("-")
-                ? new ArrowFlowFiles.Reader(
-                    source, new ByteArrayReadableSeekableByteChannel(in.readAllBytes()))
+                ? ArrowFlowFiles.Reader.of(source, in.readAllBytes())
                 : ArrowFlowFiles.Reader.open(source)) {
           return reader.forEach(sink, reuse);
         }

@@ -1,5 +1,7 @@
 package org.argosy.tools.racluster;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -118,6 +120,8 @@ final class ColumnarCluster {
     private final KeyColumn[] keyColumns;
     private final Groups groups;
     private final long[] key;
+    private final long[] lastKey;
+    private int lastGroup = -1;
     private final FlowRecord view = new FlowRecord();
     private final Map<Integer, ArrowFlowFiles.Reader> readers = new HashMap<>();
 
@@ -129,6 +133,7 @@ final class ColumnarCluster {
           keys.fields().stream().map(ColumnarCluster::keyColumn).toArray(KeyColumn[]::new);
       int width = Arrays.stream(keyColumns).mapToInt(KeyColumn::width).sum();
       this.key = new long[width];
+      this.lastKey = new long[width];
       this.groups = new Groups(width);
     }
 
@@ -144,7 +149,13 @@ final class ColumnarCluster {
             reader = ArrowFlowFiles.Reader.open(files.get(task.file()));
             readers.put(task.file(), reader);
           }
-          batch(reader, reader.load(task.batch()), (long) t << 32);
+          try {
+            batch(reader, reader.load(task.batch()), (long) t << 32);
+          } catch (IndexOutOfBoundsException | NegativeArraySizeException e) {
+            // a corrupt offset or length in the batch, caught by Arrow's bounds checks
+            throw reader.damaged(
+                "batch " + (task.batch() + 1) + " unreadable: " + e.getMessage(), e);
+          }
         }
         return groups;
       } catch (FlowFileException | RuntimeException e) {
@@ -159,19 +170,19 @@ final class ColumnarCluster {
 
     private void batch(ArrowFlowFiles.Reader reader, VectorSchemaRoot batch, long position)
         throws FlowFileException {
-      for (KeyColumn column : keyColumns) {
-        column.bind(batch);
-      }
-      ArrowBuf spkts = counter(batch, "spkts");
-      ArrowBuf dpkts = counter(batch, "dpkts");
-      ArrowBuf sbytes = counter(batch, "sbytes");
-      ArrowBuf dbytes = counter(batch, "dbytes");
-      ArrowBuf sappbytes = counter(batch, "sappbytes");
-      ArrowBuf dappbytes = counter(batch, "dappbytes");
-      ArrowBuf stime = counter(batch, "stime");
-      ArrowBuf ltime = counter(batch, "ltime");
-      boolean filtering = !filter.isAll();
       int rows = batch.getRowCount();
+      for (KeyColumn column : keyColumns) {
+        column.bind(batch, rows);
+      }
+      ByteBuffer spkts = counter(batch, "spkts", rows);
+      ByteBuffer dpkts = counter(batch, "dpkts", rows);
+      ByteBuffer sbytes = counter(batch, "sbytes", rows);
+      ByteBuffer dbytes = counter(batch, "dbytes", rows);
+      ByteBuffer sappbytes = counter(batch, "sappbytes", rows);
+      ByteBuffer dappbytes = counter(batch, "dappbytes", rows);
+      ByteBuffer stime = counter(batch, "stime", rows);
+      ByteBuffer ltime = counter(batch, "ltime", rows);
+      boolean filtering = !filter.isAll();
       for (int row = 0; row < rows; row++) {
         if (filtering) {
           reader.read(batch, row, view);
@@ -183,14 +194,19 @@ final class ColumnarCluster {
         for (KeyColumn column : keyColumns) {
           at = column.encode(row, key, at);
         }
-        int group = groups.find(key);
+        // rows of one key often come together (one conversation's status records, one service)
+        int group = lastGroup >= 0 && Arrays.equals(key, lastKey) ? lastGroup : groups.find(key);
         if (group < 0) {
           if (!filtering) {
             reader.read(batch, row, view);
           }
           group = groups.add(key, keys.keyOf(view), position | row);
         }
-        long offset = (long) row * Long.BYTES;
+        if (group != lastGroup) {
+          lastGroup = group;
+          System.arraycopy(key, 0, lastKey, 0, key.length);
+        }
+        int offset = row * Long.BYTES;
         FlowMerge.add(
             groups.aggregates[group],
             spkts.getLong(offset),
@@ -205,8 +221,21 @@ final class ColumnarCluster {
     }
   }
 
-  private static ArrowBuf counter(VectorSchemaRoot batch, String column) {
-    return batch.getVector(FlowColumns.index(column)).getDataBuffer();
+  private static ByteBuffer counter(VectorSchemaRoot batch, String column, int rows) {
+    return view(batch.getVector(FlowColumns.index(column)).getDataBuffer(), (long) rows * 8);
+  }
+
+  /**
+   * The first {@code length} bytes of {@code buffer} as a little-endian NIO buffer. Its reads are
+   * bounds-checked as cheaply as an array's, where each of ArrowBuf's reads also checks the
+   * buffer's reference count: a third of the time of a merge.
+   */
+  private static ByteBuffer view(ArrowBuf buffer, long length) {
+    if (length > buffer.capacity()) {
+      throw new IndexOutOfBoundsException(
+          "a column needs " + length + " bytes, its buffer has " + buffer.capacity());
+    }
+    return buffer.nioBuffer(0, (int) length).order(ByteOrder.LITTLE_ENDIAN);
   }
 
   /**
@@ -216,15 +245,28 @@ final class ColumnarCluster {
   private abstract static class KeyColumn {
     static final long ABSENT = Long.MIN_VALUE;
 
-    final int column;
+    private final int column;
+    private final int bytesPerRow;
     FieldVector vector;
+    ByteBuffer data;
+    private ByteBuffer validity;
 
-    KeyColumn(String column) {
+    /** {@code bytesPerRow}: of the column's data buffer, 0 when it is not read as a view. */
+    KeyColumn(String column, int bytesPerRow) {
       this.column = FlowColumns.index(column);
+      this.bytesPerRow = bytesPerRow;
     }
 
-    void bind(VectorSchemaRoot batch) {
+    void bind(VectorSchemaRoot batch, int rows) {
       vector = batch.getVector(column);
+      if (bytesPerRow > 0) {
+        data = view(vector.getDataBuffer(), (long) rows * bytesPerRow);
+        validity = view(vector.getValidityBuffer(), (rows + 7) / 8);
+      }
+    }
+
+    boolean isNull(int row) {
+      return (validity.get(row >>> 3) & 1 << (row & 7)) == 0;
     }
 
     int width() {
@@ -258,10 +300,10 @@ final class ColumnarCluster {
   }
 
   private static KeyColumn intColumn(String name) {
-    return new KeyColumn(name) {
+    return new KeyColumn(name, 4) {
       @Override
       int encode(int row, long[] key, int at) {
-        key[at] = vector.isNull(row) ? ABSENT : vector.getDataBuffer().getInt((long) row * 4);
+        key[at] = isNull(row) ? ABSENT : data.getInt(row * 4);
         return at + 1;
       }
     };
@@ -269,7 +311,7 @@ final class ColumnarCluster {
 
   /** 16 bytes as two words, and a word that tells null from the address 0. */
   private static KeyColumn addressColumn(String name) {
-    return new KeyColumn(name) {
+    return new KeyColumn(name, 16) {
       @Override
       int width() {
         return 3;
@@ -277,33 +319,24 @@ final class ColumnarCluster {
 
       @Override
       int encode(int row, long[] key, int at) {
-        if (vector.isNull(row)) {
-          key[at] = 1;
-          key[at + 1] = 0;
-          key[at + 2] = 0;
-        } else {
-          ArrowBuf data = vector.getDataBuffer();
-          key[at] = 0;
-          key[at + 1] = data.getLong((long) row * 16);
-          key[at + 2] = data.getLong((long) row * 16 + 8);
-        }
+        boolean absent = isNull(row);
+        key[at] = absent ? 1 : 0;
+        key[at + 1] = absent ? 0 : data.getLong(row * 16);
+        key[at + 2] = absent ? 0 : data.getLong(row * 16 + 8);
         return at + 3;
       }
     };
   }
 
   private static KeyColumn macColumn(String name) {
-    return new KeyColumn(name) {
+    return new KeyColumn(name, 6) {
       @Override
       int encode(int row, long[] key, int at) {
-        if (vector.isNull(row)) {
-          key[at] = ABSENT;
-        } else {
-          ArrowBuf data = vector.getDataBuffer();
-          long offset = (long) row * 6;
-          key[at] =
-              (data.getInt(offset) & 0xffffffffL) | (data.getShort(offset + 4) & 0xffffL) << 32;
-        }
+        key[at] =
+            isNull(row)
+                ? ABSENT
+                : (data.getInt(row * 6) & 0xffffffffL)
+                    | (data.getShort(row * 6 + 4) & 0xffffL) << 32;
         return at + 1;
       }
     };
@@ -311,15 +344,25 @@ final class ColumnarCluster {
 
   /** VLAN and MPLS keys are the outermost id, as {@link FlowKeyField} reads them. */
   private static KeyColumn firstOfListColumn(String name) {
-    return new KeyColumn(name) {
+    return new KeyColumn(name, 0) {
+      private ByteBuffer offsets;
+      private ByteBuffer items;
+
+      @Override
+      void bind(VectorSchemaRoot batch, int rows) {
+        super.bind(batch, rows);
+        ListVector list = (ListVector) vector;
+        offsets = view(list.getOffsetBuffer(), (long) (rows + 1) * 4);
+        items =
+            view(
+                list.getDataVector().getDataBuffer(),
+                (long) list.getDataVector().getValueCount() * 4);
+      }
+
       @Override
       int encode(int row, long[] key, int at) {
-        ListVector list = (ListVector) vector;
-        int start = list.getElementStartIndex(row);
-        key[at] =
-            start == list.getElementEndIndex(row)
-                ? ABSENT
-                : list.getDataVector().getDataBuffer().getInt((long) start * 4);
+        int start = offsets.getInt(row * 4);
+        key[at] = start == offsets.getInt(row * 4 + 4) ? ABSENT : items.getInt(start * 4);
         return at + 1;
       }
     };
@@ -327,7 +370,7 @@ final class ColumnarCluster {
 
   /** Text as a number per distinct value, given out by this column (one per thread). */
   private static KeyColumn textColumn(String name) {
-    return new KeyColumn(name) {
+    return new KeyColumn(name, 0) {
       private final Map<String, Integer> ids = new HashMap<>();
 
       @Override
@@ -412,13 +455,18 @@ final class ColumnarCluster {
       slots[slot] = group + 1;
     }
 
-    /** Multiplicative hashing, folded so that the low bits (the slot) depend on every word. */
+    /**
+     * Multiplicative hashing with the high half folded down after every product: a product's low
+     * bits depend only on the factor's low bits, and an IPv4 address lies in a word's high bytes.
+     */
     private static int hash(long[] key) {
       long h = 0;
       for (long word : key) {
         h = (h ^ word) * 0x9E3779B97F4A7C15L;
+        h ^= h >>> 32;
       }
-      return (int) (h ^ (h >>> 32) ^ (h >>> 17));
+      h *= 0x9E3779B97F4A7C15L;
+      return (int) (h ^ (h >>> 32));
     }
   }
 }
