@@ -176,10 +176,11 @@ class ToolsVsArgusBenchmark {
     }
     Path dir = work.resolve("nfdump-x" + copies);
     if (!Files.isDirectory(dir)) {
-      Files.createDirectory(dir);
-      for (Path file : FlowFiles.under(nfdumpDir)) {
-        for (int i = 0; i < copies; i++) {
-          Files.createLink(dir.resolve(i + "-" + file.getFileName()), file);
+      // one sub-directory per copy, the files keeping the names nfpcapd gave them
+      for (int i = 0; i < copies; i++) {
+        Path copy = Files.createDirectories(dir.resolve("copy-" + i));
+        for (Path file : FlowFiles.under(nfdumpDir)) {
+          Files.createLink(copy.resolve(file.getFileName()), file);
         }
       }
     }

@@ -11,7 +11,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 import org.argosy.avro.FlowCause;
 import org.argosy.avro.FlowRecord;
 import org.argosy.avro.IpAddress;
@@ -19,6 +22,7 @@ import org.argosy.avro.MacAddress;
 import org.argosy.tools.DemoFlows;
 import org.argosy.tools.ra.RaCommand;
 import org.argosy.tools.racluster.RaclusterCommand;
+import org.argosy.tools.rasort.RasortCommand;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -194,6 +198,27 @@ class ArrowFlowFilesTest {
           .isZero();
       assertThat(out.toString()).as("%s", query).isEqualTo(expected);
     }
+  }
+
+  @Test
+  void rasortAndRaPrintTheSameOnEitherFile() {
+    Map<List<String>, Supplier<Object>> queries = new LinkedHashMap<>();
+    queries.put(List.of("-m", "bytes", "-s", "saddr", "dport", "bytes"), RasortCommand::new);
+    queries.put(List.of("-m", "stime", "-s", "stime", "saddr", "dur"), RasortCommand::new);
+    queries.put(
+        List.of("-s", "stime", "flgs", "smac", "saddr", "state", "-", "udp"), RaCommand::new);
+    queries.forEach(
+        (args, command) -> {
+          List<String> onAvro = new ArrayList<>(List.of("-n", "-c", ",", "-r", avro.toString()));
+          onAvro.addAll(args);
+          List<String> onArrow = new ArrayList<>(List.of("-n", "-c", ",", "-r", arrow.toString()));
+          onArrow.addAll(args);
+          assertThat(run(command.get(), onAvro.toArray(String[]::new))).as("%s", err).isZero();
+          String expected = out.toString();
+          assertThat(expected.lines().count()).as("%s", args).isGreaterThan(10);
+          assertThat(run(command.get(), onArrow.toArray(String[]::new))).as("%s", err).isZero();
+          assertThat(out.toString()).as("%s", args).isEqualTo(expected);
+        });
   }
 
   @Test
