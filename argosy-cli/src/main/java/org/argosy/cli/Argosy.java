@@ -7,6 +7,7 @@ import org.argosy.cli.jobs.JobsCommand;
 import org.argosy.cli.jobs.ReportJobLauncher;
 import org.argosy.cli.sensor.SensorCommand;
 import org.argosy.tools.alerts.AlertsCommand;
+import org.argosy.tools.cli.FileToolLogging;
 import org.argosy.tools.ra.RaCommand;
 import org.argosy.tools.racluster.RaclusterCommand;
 import org.argosy.tools.ragraph.RagraphCommand;
@@ -47,6 +48,7 @@ public final class Argosy implements Runnable {
   private static final String LOG_CONFIG_PROPERTY = "log4j2.configurationFile";
 
   public static void main(String[] args) {
+    FileToolLogging.configure(args);
     System.getProperties().putIfAbsent(LOG_CONFIG_PROPERTY, "argosy-log4j2.xml");
     // A Flink cluster runs this main() inside its JobManager to submit `jobs`: exiting there would
     // stop the cluster and every job in it, so a failure goes to the submitter as an exception.

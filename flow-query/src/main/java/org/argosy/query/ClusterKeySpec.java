@@ -98,6 +98,14 @@ public final class ClusterKeySpec implements Serializable {
     return terms.stream().map(Term::name).toList();
   }
 
+  /**
+   * The fields, in key order, without masks: a reader may group by their raw values first, since a
+   * key is a function of them, and then key each group by {@link #keyOf}.
+   */
+  public List<FlowKeyField> fields() {
+    return terms.stream().map(Term::field).toList();
+  }
+
   /** The encoded key of a record. */
   public String keyOf(FlowRecord record) {
     StringBuilder key = new StringBuilder();

@@ -36,7 +36,7 @@ public final class FlowMerge {
 
   /** Adds one flow record to {@code into} and returns it. */
   public static FlowAggregate add(FlowAggregate into, FlowRecord record) {
-    return accumulate(
+    return add(
         into,
         record.getSpkts(),
         record.getDpkts(),
@@ -44,9 +44,25 @@ public final class FlowMerge {
         record.getDbytes(),
         record.getSappbytes(),
         record.getDappbytes(),
-        1,
         record.getStime(),
         record.getLtime());
+  }
+
+  /**
+   * Adds one flow record given by the values the merge reads, for readers that have them without a
+   * record object (columnar files), and returns {@code into}.
+   */
+  public static FlowAggregate add(
+      FlowAggregate into,
+      long spkts,
+      long dpkts,
+      long sbytes,
+      long dbytes,
+      long sappbytes,
+      long dappbytes,
+      long stime,
+      long ltime) {
+    return accumulate(into, spkts, dpkts, sbytes, dbytes, sappbytes, dappbytes, 1, stime, ltime);
   }
 
   /** Merges {@code other} into {@code into} and returns it. */

@@ -74,6 +74,11 @@ public final class InputOptions {
     return topic == null ? null : TopicSource.parse(topic, kafka.settings());
   }
 
+  /** The files -r and -R name, in reading order. */
+  public List<String> files() {
+    return FlowFiles.sources(files, directories);
+  }
+
   /** Reads every input in order into {@code sink}. */
   public void readAll(TopicSource source, Consumer<FlowRecord> sink) throws FlowFileException {
     read(source, sink, false);
@@ -89,7 +94,7 @@ public final class InputOptions {
 
   private void read(TopicSource source, Consumer<FlowRecord> sink, boolean reuse)
       throws FlowFileException {
-    for (String file : FlowFiles.sources(files, directories)) {
+    for (String file : files()) {
       if (reuse) {
         FlowFiles.readEach(file, sink);
       } else {

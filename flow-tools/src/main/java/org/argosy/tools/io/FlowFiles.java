@@ -14,8 +14,10 @@ import org.argosy.avro.FlowRecord;
 
 /**
  * Reads flow files: Avro object container files of {@link FlowRecord}, as {@code argosy sensor -w}
- * and {@code racluster -w} write them, from paths, directories or standard input ({@code -}). The
- * schema in each file's header is resolved against the current one, so older files stay readable.
+ * and {@code racluster -w} write them, and columnar flow files ({@link ArrowFlowFiles}, as {@code
+ * ra -w} writes them), told apart by their first bytes, from paths, directories or standard input
+ * ({@code -}). An Avro file's schema is resolved against the current one, so older files stay
+ * readable.
  */
 public final class FlowFiles {
 
@@ -60,6 +62,15 @@ public final class FlowFiles {
         source.equals("-")
             ? new BufferedInputStream(System.in)
             : new BufferedInputStream(Files.newInputStream(Path.of(source)))) {
+      if (ArrowFlowFiles.isArrow(head(in))) {
+        // the footer, which indexes the batches, is at the end: standard input is read whole
+        try (ArrowFlowFiles.Reader reader =
+            source.equals("-")
+                ? ArrowFlowFiles.Reader.of(source, in.readAllBytes())
+                : ArrowFlowFiles.Reader.open(source)) {
+          return reader.forEach(sink, reuse);
+        }
+      }
       ContainerFileReader reader = new ContainerFileReader(source, in);
       if (reuse) {
         reader.readEach(FlowRecord.class, sink);
@@ -70,6 +81,23 @@ public final class FlowFiles {
     } catch (IOException e) {
       throw new FlowFileException("cannot read " + source + ": " + e.getMessage(), e);
     }
+  }
+
+  /** Whether {@code source}, a path, is a columnar (Arrow) flow file. */
+  public static boolean isArrow(String source) throws FlowFileException {
+    try (InputStream in = Files.newInputStream(Path.of(source))) {
+      return ArrowFlowFiles.isArrow(in.readNBytes(ArrowFlowFiles.MAGIC.length));
+    } catch (IOException e) {
+      throw new FlowFileException("cannot read " + source + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The first bytes of {@code in}, left to be read again. */
+  private static byte[] head(InputStream in) throws IOException {
+    in.mark(ArrowFlowFiles.MAGIC.length);
+    byte[] head = in.readNBytes(ArrowFlowFiles.MAGIC.length);
+    in.reset();
+    return head;
   }
 
   /** Expands -r and -R arguments into sources, in the order given. */

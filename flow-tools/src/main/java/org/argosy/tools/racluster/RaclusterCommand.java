@@ -18,6 +18,7 @@ import org.argosy.tools.cli.ArgusArguments;
 import org.argosy.tools.cli.InputOptions;
 import org.argosy.tools.cli.OutputOptions;
 import org.argosy.tools.io.AggregateFiles;
+import org.argosy.tools.io.FlowFiles;
 import org.argosy.tools.io.FlowFiles.FlowFileException;
 import org.argosy.tools.io.TopicSource;
 import org.argosy.tools.print.AggregateColumn;
@@ -111,16 +112,9 @@ public final class RaclusterCommand implements Callable<Integer> {
       throw usage(e.getMessage());
     }
 
-    Map<String, FlowAggregate> merged = new LinkedHashMap<>();
+    Map<String, FlowAggregate> merged;
     try {
-      input.readEach(
-          source,
-          record -> {
-            if (filter.matches(record)) {
-              FlowMerge.add(
-                  merged.computeIfAbsent(keySpec.keyOf(record), k -> FlowMerge.empty()), record);
-            }
-          });
+      merged = merge(source, keySpec, filter);
     } catch (FlowFileException e) {
       spec.commandLine().getErr().println("racluster: " + e.getMessage());
       return 1;
@@ -147,6 +141,33 @@ public final class RaclusterCommand implements Callable<Integer> {
     }
     printer.flush();
     return 0;
+  }
+
+  /**
+   * The aggregates by key in first-seen order: columnar files alone go through {@link
+   * ColumnarCluster} on every core, any other input record by record.
+   */
+  private Map<String, FlowAggregate> merge(
+      TopicSource source, ClusterKeySpec keySpec, FlowFilter filter) throws FlowFileException {
+    List<String> files = input.files();
+    boolean columnar = source == null && !files.contains("-");
+    for (int i = 0; columnar && i < files.size(); i++) {
+      columnar = FlowFiles.isArrow(files.get(i));
+    }
+    if (columnar) {
+      return ColumnarCluster.cluster(
+          files, keySpec, filter, Runtime.getRuntime().availableProcessors());
+    }
+    Map<String, FlowAggregate> merged = new LinkedHashMap<>();
+    input.readEach(
+        source,
+        record -> {
+          if (filter.matches(record)) {
+            FlowMerge.add(
+                merged.computeIfAbsent(keySpec.keyOf(record), k -> FlowMerge.empty()), record);
+          }
+        });
+    return merged;
   }
 
   private CommandLine.ParameterException usage(String message) {

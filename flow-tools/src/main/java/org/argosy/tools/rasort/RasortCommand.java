@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import org.argosy.avro.FlowAggregate;
 import org.argosy.avro.FlowRecord;
 import org.argosy.query.ClusterKeySpec;
@@ -17,6 +18,7 @@ import org.argosy.query.FlowMerge;
 import org.argosy.tools.cli.ArgusArguments;
 import org.argosy.tools.cli.OutputOptions;
 import org.argosy.tools.io.ContainerFileReader;
+import org.argosy.tools.io.FlowFiles;
 import org.argosy.tools.io.FlowFiles.FlowFileException;
 import org.argosy.tools.print.AggregateColumn;
 import org.argosy.tools.print.TablePrinter;
@@ -121,30 +123,37 @@ public final class RasortCommand implements Callable<Integer> {
   }
 
   /**
-   * Reads aggregates as they are; flow records become one-record aggregates keyed by the flow
-   * fields that -m and -s name (the conversation when they name none).
+   * Reads aggregates as they are; flow records (Avro or columnar files) become one-record
+   * aggregates keyed by the flow fields that -m and -s name (the conversation when they name none).
    */
   private void read(String file, List<FlowAggregate> rows) throws FlowFileException {
+    if (!file.equals("-") && FlowFiles.isArrow(file)) {
+      FlowFiles.read(file, flowRows(rows));
+      return;
+    }
     try (InputStream in =
         file.equals("-")
             ? new BufferedInputStream(System.in)
             : new BufferedInputStream(Files.newInputStream(Path.of(file)))) {
       ContainerFileReader reader = new ContainerFileReader(file, in);
       if (reader.recordType().equals(FlowRecord.getClassSchema().getName())) {
-        ClusterKeySpec keys = ClusterKeySpec.parse(flowKeysNamed());
-        reader.readAll(
-            FlowRecord.class,
-            record -> {
-              FlowAggregate row = FlowMerge.add(FlowMerge.empty(), record);
-              row.setKey(keys.keyFields(keys.keyOf(record)));
-              rows.add(row);
-            });
+        reader.readAll(FlowRecord.class, flowRows(rows));
       } else {
         reader.readAll(FlowAggregate.class, rows::add);
       }
     } catch (IOException e) {
       throw new FlowFileException("cannot read " + file + ": " + e.getMessage(), e);
     }
+  }
+
+  /** Adds each flow record it is handed to {@code rows} as a one-record aggregate. */
+  private Consumer<FlowRecord> flowRows(List<FlowAggregate> rows) {
+    ClusterKeySpec keys = ClusterKeySpec.parse(flowKeysNamed());
+    return record -> {
+      FlowAggregate row = FlowMerge.add(FlowMerge.empty(), record);
+      row.setKey(keys.keyFields(keys.keyOf(record)));
+      rows.add(row);
+    };
   }
 
   private List<String> flowKeysNamed() {

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
+import org.argosy.tools.cli.FileToolLogging;
 import org.argosy.tools.ra.RaCommand;
 import org.argosy.tools.racluster.RaclusterCommand;
 import org.argosy.tools.rasort.RasortCommand;
@@ -25,6 +26,7 @@ public final class ToolMain {
   private ToolMain() {}
 
   public static void main(String[] args) {
+    FileToolLogging.configure(args);
     Supplier<Callable<Integer>> tool = args.length == 0 ? null : TOOLS.get(args[0]);
     if (tool == null) {
       System.err.println("usage: ToolMain " + String.join("|", TOOLS.keySet()) + " ARGS...");

@@ -42,11 +42,21 @@ class ToolsVsArgusBenchmark {
 
   private static final int FLOWS = 2_000_000;
   private static final int RUNS = 3;
+
+  /** Copies of the input each side reads in the larger comparison, where start-up weighs less. */
+  private static final int COPIES = 10;
+
   private static final long ETHERNET_HEADER = 14;
   private static final String CLIENT = "10.1.2.3";
 
+  /** Our two sides: the sensor's Avro file, and the same records in the columnar file. */
+  private static final String AVRO = "argosy-avro";
+
+  private static final String ARROW = "argosy-arrow";
+
   @TempDir static Path work;
   static Path flows;
+  static Path arrowFlows;
   static Path argusFile;
   static Path nfdumpDir;
   static long ourRecords;
@@ -63,6 +73,8 @@ class ToolsVsArgusBenchmark {
     SyntheticCapture.shortFlows(capture, FLOWS);
     flows = DemoFlows.meter(capture, work.resolve("flows.avro"));
     ourRecords = FlowFiles.read(flows.toString(), record -> {});
+    arrowFlows = work.resolve("flows.arrow");
+    double converted = timed(ours("ra -r " + flows + " -w " + arrowFlows)).wall();
     argusFile = work.resolve("flows.argus");
     shell("argus -r " + capture + " -w " + argusFile);
     argusRecords =
@@ -88,11 +100,13 @@ class ToolsVsArgusBenchmark {
     Files.delete(capture);
     System.out.printf(
         Locale.ROOT,
-        "%nBENCHMARK tools-vs-argus input: %d conversations; argosy %d records (%d MB), argus %d"
-            + " records (%d MB), nfdump %s records%n",
+        "%nBENCHMARK tools-vs-argus input: %d conversations; argosy %d records (%d MB Avro, %d MB"
+            + " Arrow, converted in %.1f s), argus %d records (%d MB), nfdump %s records%n",
         FLOWS,
         ourRecords,
         Files.size(flows) >> 20,
+        Files.size(arrowFlows) >> 20,
+        converted,
         argusRecords,
         Files.size(argusFile) >> 20,
         nfdumpDir == null ? "not installed, no" : Long.toString(nfdumpRecords));
@@ -100,45 +114,94 @@ class ToolsVsArgusBenchmark {
 
   @Test
   void raclusterByProtoAndDport() throws Exception {
-    racluster("proto dport", "proto,dstport", "%pr,%dp", 1);
+    racluster("proto dport", "proto,dstport", "%pr,%dp", 1, 1);
   }
 
   @Test
   void raclusterBySaddr() throws Exception {
-    racluster("saddr", "srcip", "%sa", 65_536);
+    racluster("saddr", "srcip", "%sa", 65_536, 1);
   }
 
-  /** racluster -m KEYS on each side (nfdump -A), the answers checked key by key. */
-  private static void racluster(String keys, String nfdumpKeys, String nfdumpFormat, int size)
-      throws Exception {
+  @Test
+  void raclusterBySaddrAndDaddr() throws Exception {
+    racluster("saddr daddr", "srcip,dstip", "%sa,%da", 65_536, 1);
+  }
+
+  /** The same files read {@value #COPIES} times by every side: start-up is a smaller share. */
+  @Test
+  void raclusterOnTenTimesTheInput() throws Exception {
+    racluster("proto dport", "proto,dstport", "%pr,%dp", 1, COPIES);
+    racluster("saddr daddr", "srcip,dstip", "%sa,%da", 65_536, COPIES);
+  }
+
+  /**
+   * racluster -m KEYS on each side (nfdump -A) over {@code copies} copies of the input, the answers
+   * checked key by key. Ours on the Avro file only with one copy (ten take minutes).
+   */
+  private static void racluster(
+      String keys, String nfdumpKeys, String nfdumpFormat, int size, int copies) throws Exception {
     String columns = " -n -c , -s " + keys + " spkts dpkts sbytes dbytes";
+    Map<String, String> commands = new LinkedHashMap<>();
+    if (copies == 1) {
+      commands.put(AVRO, ours("racluster -r " + flows + " -m " + keys + columns));
+    }
+    commands.put(
+        ARROW, ours("racluster" + (" -r " + arrowFlows).repeat(copies) + " -m " + keys + columns));
+    commands.put(
+        "argus", "racluster -r" + (" " + argusFile).repeat(copies) + " -m " + keys + columns);
+    commands.put(
+        "nfdump",
+        "nfdump -R "
+            + nfdumpCopies(copies)
+            + " -q -N -A "
+            + nfdumpKeys
+            + " -o 'fmt:"
+            + nfdumpFormat
+            + ",%pkt,%byt'");
     Map<String, String> out =
-        race(
-            "racluster -m " + keys,
-            ours("racluster -r " + flows + " -m " + keys + columns),
-            "racluster -r " + argusFile + " -m " + keys + columns,
-            "nfdump -R "
-                + nfdumpDir
-                + " -q -N -A "
-                + nfdumpKeys
-                + " -o 'fmt:"
-                + nfdumpFormat
-                + ",%pkt,%byt'");
+        race("racluster -m " + keys + (copies == 1 ? "" : ", input x" + copies), copies, commands);
     int keyFields = keys.split(" ").length;
-    Map<String, List<Long>> ours = csvRows(out.get("argosy"), keyFields);
+    Map<String, List<Long>> ours = csvRows(out.get(ARROW), keyFields);
     assertThat(ours).hasSize(size).isEqualTo(csvRows(out.get("argus"), keyFields));
+    if (copies == 1) {
+      assertThat(out.get(ARROW)).isEqualTo(out.get(AVRO));
+    }
     checkNfdump(ours, out.get("nfdump"), keyFields, true);
+  }
+
+  /** A directory of {@code copies} hard links to nfdump's files, so the page cache holds one. */
+  private static Path nfdumpCopies(int copies) throws IOException {
+    if (nfdumpDir == null || copies == 1) {
+      return nfdumpDir;
+    }
+    Path dir = work.resolve("nfdump-x" + copies);
+    if (!Files.isDirectory(dir)) {
+      // one sub-directory per copy, the files keeping the names nfpcapd gave them
+      for (int i = 0; i < copies; i++) {
+        Path copy = Files.createDirectories(dir.resolve("copy-" + i));
+        for (Path file : FlowFiles.under(nfdumpDir)) {
+          Files.createLink(copy.resolve(file.getFileName()), file);
+        }
+      }
+    }
+    return dir;
   }
 
   @Test
   void topTenSourcesByBytes() throws Exception {
     String sort = " -m bytes -n -c , -s saddr bytes | head -n11"; // header and ten rows
-    Map<String, String> out =
-        race(
-            "racluster -w - -m saddr | rasort -m bytes | head",
-            ours("racluster -r " + flows + " -w - -m saddr") + " | " + ours("rasort -r -" + sort),
-            "racluster -r " + argusFile + " -w - -m saddr | rasort" + sort,
-            "nfdump -R " + nfdumpDir + " -q -N -s srcip/bytes -n 10 -o csv");
+    Map<String, String> commands = new LinkedHashMap<>();
+    for (Map.Entry<String, Path> file : Map.of(AVRO, flows, ARROW, arrowFlows).entrySet()) {
+      commands.put(
+          file.getKey(),
+          ours("racluster -r " + file.getValue() + " -w - -m saddr")
+              + " | "
+              + ours("rasort -r -" + sort));
+    }
+    commands.put("argus", "racluster -r " + argusFile + " -w - -m saddr | rasort" + sort);
+    commands.put("nfdump", "nfdump -R " + nfdumpDir + " -q -N -s srcip/bytes -n 10 -o csv");
+    Map<String, String> out = race("racluster -w - -m saddr | rasort -m bytes | head", 1, commands);
+    assertThat(out.get(ARROW)).isEqualTo(out.get(AVRO));
     // the whole answer, untimed, to check the top ten against
     Map<String, List<Long>> all =
         csvRows(
@@ -147,7 +210,7 @@ class ToolsVsArgusBenchmark {
                     + argusFile
                     + " -m saddr -n -c , -s saddr spkts dpkts sbytes dbytes"),
             1);
-    List<String[]> ours = fields(out.get("argosy"));
+    List<String[]> ours = fields(out.get(ARROW));
     List<String[]> argus = fields(out.get("argus"));
     assertThat(ours).hasSize(10);
     // equal bytes may come in any order: the same ten byte counts, each its source's true total
@@ -180,18 +243,17 @@ class ToolsVsArgusBenchmark {
   @Test
   void raWithAFilter() throws Exception {
     String columns = " -n -c , -s saddr sport dport spkts dpkts sbytes dbytes - src host " + CLIENT;
-    Map<String, String> out =
-        race(
-            "ra - src host " + CLIENT,
-            ours("ra -r " + flows + columns),
-            "ra -r " + argusFile + columns,
-            "nfdump -R "
-                + nfdumpDir
-                + " -q -N -o 'fmt:%sa,%sp,%dp,%pkt,%byt' 'src ip "
-                + CLIENT
-                + "'");
+    Map<String, String> commands = new LinkedHashMap<>();
+    commands.put(AVRO, ours("ra -r " + flows + columns));
+    commands.put(ARROW, ours("ra -r " + arrowFlows + columns));
+    commands.put("argus", "ra -r " + argusFile + columns);
+    commands.put(
+        "nfdump",
+        "nfdump -R " + nfdumpDir + " -q -N -o 'fmt:%sa,%sp,%dp,%pkt,%byt' 'src ip " + CLIENT + "'");
+    Map<String, String> out = race("ra - src host " + CLIENT, 1, commands);
+    assertThat(out.get(ARROW)).isEqualTo(out.get(AVRO));
     // a conversation our sensor cut at a status-interval boundary is two records: sum per key
-    Map<String, List<Long>> ours = csvRows(out.get("argosy"), 3);
+    Map<String, List<Long>> ours = csvRows(out.get(ARROW), 3);
     assertThat(ours).hasSize(FLOWS / 65_536 + 1).isEqualTo(csvRows(out.get("argus"), 3));
     checkNfdump(ours, out.get("nfdump"), 3, false);
   }
@@ -230,8 +292,9 @@ class ToolsVsArgusBenchmark {
 
   private static String ours(String tool) {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    // Arrow's memory reads direct buffers' addresses, as in ./argosy
     return java
-        + " -Xmx3g -cp "
+        + " -Xmx3g --add-opens=java.base/java.nio=ALL-UNNAMED -cp "
         + System.getProperty("java.class.path")
         + " "
         + ToolMain.class.getName()
@@ -243,33 +306,33 @@ class ToolsVsArgusBenchmark {
   private record Run(double wall, double cpu, String output) {}
 
   /**
-   * Runs each side's command line once to warm up and then {@value #RUNS} times, the sides taking
-   * turns; prints a BENCHMARK line and returns each side's output of its last run.
+   * Runs each side's command line once to warm up and then {@value #RUNS} times ({@code copies} >
+   * 1: once), the sides taking turns; prints a BENCHMARK line with each side's records/s over
+   * {@code copies} times its input and its time against ours on the columnar file, and returns each
+   * side's output of its last run. nfdump's side is left out when it is not installed.
    */
-  private static Map<String, String> race(String name, String ours, String argus, String nfdump)
+  private static Map<String, String> race(String name, int copies, Map<String, String> commands)
       throws Exception {
-    Map<String, String> commands = new LinkedHashMap<>();
-    commands.put("argosy", ours);
-    commands.put("argus", argus);
-    if (nfdumpDir != null) {
-      commands.put("nfdump", nfdump);
+    if (nfdumpDir == null) {
+      commands.remove("nfdump");
     }
-    Map<String, List<Run>> runs = new LinkedHashMap<>();
-    for (int run = -1; run < RUNS; run++) {
+    int runs = copies == 1 ? RUNS : 1;
+    Map<String, List<Run>> timings = new LinkedHashMap<>();
+    for (int run = -1; run < runs; run++) {
       for (Map.Entry<String, String> side : commands.entrySet()) {
         Run timed = timed(side.getValue());
         if (run >= 0) {
-          runs.computeIfAbsent(side.getKey(), k -> new ArrayList<>()).add(timed);
+          timings.computeIfAbsent(side.getKey(), k -> new ArrayList<>()).add(timed);
         }
       }
     }
     Map<String, Long> records =
-        Map.of("argosy", ourRecords, "argus", argusRecords, "nfdump", nfdumpRecords);
-    double oursBest = best(runs.get("argosy"));
+        Map.of(AVRO, ourRecords, ARROW, ourRecords, "argus", argusRecords, "nfdump", nfdumpRecords);
+    double oursBest = best(timings.get(ARROW));
     StringBuilder line =
         new StringBuilder(
-            String.format(Locale.ROOT, "%nBENCHMARK tools-vs-argus %s: best of %d", name, RUNS));
-    for (Map.Entry<String, List<Run>> side : runs.entrySet()) {
+            String.format(Locale.ROOT, "%nBENCHMARK tools-vs-argus %s: best of %d", name, runs));
+    for (Map.Entry<String, List<Run>> side : timings.entrySet()) {
       double wall = best(side.getValue());
       double cpu = side.getValue().stream().mapToDouble(Run::cpu).min().getAsDouble();
       line.append(
@@ -278,19 +341,20 @@ class ToolsVsArgusBenchmark {
               "; %s %.3f s (%.0f records/s, cpu %.3f s)%s",
               side.getKey(),
               wall,
-              records.get(side.getKey()) / wall,
+              records.get(side.getKey()) * copies / wall,
               cpu,
-              side.getKey().equals("argosy")
+              side.getKey().equals(ARROW)
                   ? ""
                   : String.format(
                       Locale.ROOT,
-                      ", %s time / argosy time = %.2f",
+                      ", %s time / %s time = %.2f",
                       side.getKey(),
+                      ARROW,
                       wall / oursBest)));
     }
     System.out.println(line);
     Map<String, String> outputs = new LinkedHashMap<>();
-    runs.forEach((side, list) -> outputs.put(side, list.get(list.size() - 1).output()));
+    timings.forEach((side, list) -> outputs.put(side, list.get(list.size() - 1).output()));
     return outputs;
   }
 

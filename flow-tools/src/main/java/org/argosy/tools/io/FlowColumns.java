@@ -1,0 +1,385 @@
+package org.argosy.tools.io;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+import java.util.function.ObjLongConsumer;
+import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
+import org.apache.arrow.vector.BaseFixedWidthVector;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.FixedSizeBinaryVector;
+import org.apache.arrow.vector.IntVector;
+import org.apache.arrow.vector.TimeStampMicroTZVector;
+import org.apache.arrow.vector.VarCharVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.complex.ListVector;
+import org.apache.arrow.vector.types.TimeUnit;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.FieldType;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.apache.avro.specific.SpecificFixed;
+import org.argosy.avro.FlowCause;
+import org.argosy.avro.FlowRecord;
+import org.argosy.avro.IpAddress;
+import org.argosy.avro.MacAddress;
+
+/**
+ * The columns of the columnar flow file: one Arrow column per {@link FlowRecord} field, named as
+ * the Avro field, Avro's nullable unions as nullable columns, times as UTC microsecond timestamps,
+ * addresses as 16- and 6-byte fixed binaries, the cause as its symbol. Each column knows how to
+ * write a record's field and refill it, so writer and reader cannot disagree on the layout.
+ */
+public final class FlowColumns {
+
+  /** One column: its Arrow field and how a record's value goes in and comes out. */
+  private interface Column {
+    Field field();
+
+    void write(FieldVector vector, int row, FlowRecord record);
+
+    /** Sets the record's field from the row; a reader refills one record through these. */
+    void read(FieldVector vector, int row, FlowRecord record);
+  }
+
+  /**
+   * A new set of the columns: the text columns keep the last value they read, so each reader (and
+   * each thread) has its own.
+   */
+  private static List<Column> columns() {
+    return List.of(
+        text("site", FlowRecord::getSite, FlowRecord::setSite),
+        text("sensorId", FlowRecord::getSensorId, FlowRecord::setSensorId),
+        text("iface", FlowRecord::getIface, FlowRecord::setIface),
+        int64("seq", FlowRecord::getSeq, FlowRecord::setSeq),
+        time("stime", FlowRecord::getStime, FlowRecord::setStime),
+        time("ltime", FlowRecord::getLtime, FlowRecord::setLtime),
+        text("cause", r -> r.getCause().name(), (r, s) -> r.setCause(FlowCause.valueOf(s))),
+        int32("etherType", false, FlowRecord::getEtherType, FlowRecord::setEtherType),
+        int32("proto", true, FlowRecord::getProto, FlowRecord::setProto),
+        address("saddr", FlowRecord::getSaddr, FlowRecord::setSaddr),
+        address("daddr", FlowRecord::getDaddr, FlowRecord::setDaddr),
+        int32("sport", true, FlowRecord::getSport, FlowRecord::setSport),
+        int32("dport", true, FlowRecord::getDport, FlowRecord::setDport),
+        int32("icmpType", true, FlowRecord::getIcmpType, FlowRecord::setIcmpType),
+        int32("icmpCode", true, FlowRecord::getIcmpCode, FlowRecord::setIcmpCode),
+        int32("icmpId", true, FlowRecord::getIcmpId, FlowRecord::setIcmpId),
+        mac("smac", FlowRecord::getSmac, FlowRecord::setSmac),
+        mac("dmac", FlowRecord::getDmac, FlowRecord::setDmac),
+        intList("vlanIds", FlowRecord::getVlanIds, FlowRecord::setVlanIds),
+        intList("mplsLabels", FlowRecord::getMplsLabels, FlowRecord::setMplsLabels),
+        int32("stos", true, FlowRecord::getStos, FlowRecord::setStos),
+        int32("dtos", true, FlowRecord::getDtos, FlowRecord::setDtos),
+        int32("sttl", true, FlowRecord::getSttl, FlowRecord::setSttl),
+        int32("dttl", true, FlowRecord::getDttl, FlowRecord::setDttl),
+        int64("spkts", FlowRecord::getSpkts, FlowRecord::setSpkts),
+        int64("dpkts", FlowRecord::getDpkts, FlowRecord::setDpkts),
+        int64("sbytes", FlowRecord::getSbytes, FlowRecord::setSbytes),
+        int64("dbytes", FlowRecord::getDbytes, FlowRecord::setDbytes),
+        int64("sappbytes", FlowRecord::getSappbytes, FlowRecord::setSappbytes),
+        int64("dappbytes", FlowRecord::getDappbytes, FlowRecord::setDappbytes),
+        text("state", FlowRecord::getState, FlowRecord::setState),
+        text("direction", FlowRecord::getDirection, FlowRecord::setDirection),
+        int32("flags", false, FlowRecord::getFlags, FlowRecord::setFlags),
+        nullableInt64("synAckMicros", FlowRecord::getSynAckMicros, FlowRecord::setSynAckMicros),
+        nullableInt64("ackDatMicros", FlowRecord::getAckDatMicros, FlowRecord::setAckDatMicros));
+  }
+
+  private static final List<Column> WRITING = columns();
+
+  /** The file's schema; a file whose schema differs is not read. */
+  public static final Schema SCHEMA = new Schema(WRITING.stream().map(Column::field).toList());
+
+  private FlowColumns() {}
+
+  /** Writes {@code record} into row {@code row} of {@code root}, growing its vectors. */
+  static void write(VectorSchemaRoot root, int row, FlowRecord record) {
+    for (int i = 0; i < WRITING.size(); i++) {
+      WRITING.get(i).write(root.getVector(i), row, record);
+    }
+  }
+
+  /** Fills records from rows of batches of {@link #SCHEMA}; one per reader and thread. */
+  static final class Rows {
+    private final List<Column> columns = columns();
+
+    /**
+     * Refills {@code record} from row {@code row} of {@code batch}. Fixed objects (addresses)
+     * already in the record are refilled, not replaced, as Avro's generated decoder does.
+     */
+    void read(VectorSchemaRoot batch, int row, FlowRecord record) {
+      for (int i = 0; i < columns.size(); i++) {
+        columns.get(i).read(batch.getVector(i), row, record);
+      }
+    }
+  }
+
+  /** What is wrong with a file's schema, or null when it is {@link #SCHEMA}. */
+  static String problem(Schema schema) {
+    if (schema.equals(SCHEMA)) {
+      return null;
+    }
+    List<String> differences = new ArrayList<>();
+    for (Field expected : SCHEMA.getFields()) {
+      Field found =
+          schema.getFields().stream()
+              .filter(f -> f.getName().equals(expected.getName()))
+              .findFirst()
+              .orElse(null);
+      if (found == null) {
+        differences.add("no column " + expected.getName());
+      } else if (!found.equals(expected)) {
+        differences.add("column " + found + ", expected " + expected);
+      }
+    }
+    return differences.isEmpty()
+        ? "columns in another order or extra columns: " + schema
+        : String.join("; ", differences);
+  }
+
+  /** The index of column {@code name} in {@link #SCHEMA}. */
+  public static int index(String name) {
+    List<Field> fields = SCHEMA.getFields();
+    for (int i = 0; i < fields.size(); i++) {
+      if (fields.get(i).getName().equals(name)) {
+        return i;
+      }
+    }
+    throw new IllegalArgumentException("no flow column " + name);
+  }
+
+  private static Field field(String name, boolean nullable, ArrowType type) {
+    return new Field(name, new FieldType(nullable, type, null), null);
+  }
+
+  private static Column int64(
+      String name, ToLongFunction<FlowRecord> getter, ObjLongConsumer<FlowRecord> setter) {
+    return longColumn(field(name, false, new ArrowType.Int(64, true)), getter, setter);
+  }
+
+  private static Column time(
+      String name, ToLongFunction<FlowRecord> getter, ObjLongConsumer<FlowRecord> setter) {
+    return longColumn(
+        field(name, false, new ArrowType.Timestamp(TimeUnit.MICROSECOND, "UTC")), getter, setter);
+  }
+
+  /** Timestamps and 64-bit integers are both 8-byte little-endian values in the data buffer. */
+  private static Column longColumn(
+      Field field, ToLongFunction<FlowRecord> getter, ObjLongConsumer<FlowRecord> setter) {
+    return new Column() {
+      @Override
+      public Field field() {
+        return field;
+      }
+
+      @Override
+      public void write(FieldVector vector, int row, FlowRecord record) {
+        long value = getter.applyAsLong(record);
+        if (vector instanceof TimeStampMicroTZVector times) {
+          times.setSafe(row, value);
+        } else {
+          ((BigIntVector) vector).setSafe(row, value);
+        }
+      }
+
+      @Override
+      public void read(FieldVector vector, int row, FlowRecord record) {
+        setter.accept(record, longAt(vector, row));
+      }
+    };
+  }
+
+  /** Row {@code row} of an 8-byte column (64-bit integers, timestamps). */
+  static long longAt(FieldVector vector, int row) {
+    return vector.getDataBuffer().getLong((long) row * Long.BYTES);
+  }
+
+  private static Column nullableInt64(
+      String name, Function<FlowRecord, Long> getter, BiConsumer<FlowRecord, Long> setter) {
+    return nullable(
+        field(name, true, new ArrowType.Int(64, true)),
+        getter,
+        setter,
+        (vector, row, value) -> ((BigIntVector) vector).setSafe(row, value),
+        (vector, row, record) -> longAt(vector, row));
+  }
+
+  private static Column int32(
+      String name,
+      boolean nullable,
+      Function<FlowRecord, Integer> getter,
+      BiConsumer<FlowRecord, Integer> setter) {
+    return nullable(
+        field(name, nullable, new ArrowType.Int(32, true)),
+        getter,
+        setter,
+        (vector, row, value) -> ((IntVector) vector).setSafe(row, value),
+        (vector, row, record) -> intAt(vector, row));
+  }
+
+  /** Sets a row of a fixed-width vector to a value. */
+  private interface Store<T> {
+    void set(FieldVector vector, int row, T value);
+  }
+
+  /** Reads a non-null row of a fixed-width vector into a value for {@code record}. */
+  private interface Load<T> {
+    T get(FieldVector vector, int row, FlowRecord record);
+  }
+
+  /** A fixed-width number column whose null rows are Avro's null (a required field has none). */
+  private static <T> Column nullable(
+      Field field,
+      Function<FlowRecord, T> getter,
+      BiConsumer<FlowRecord, T> setter,
+      Store<T> store,
+      Load<T> load) {
+    return new Column() {
+      @Override
+      public Field field() {
+        return field;
+      }
+
+      @Override
+      public void write(FieldVector vector, int row, FlowRecord record) {
+        T value = getter.apply(record);
+        if (value == null) {
+          ((BaseFixedWidthVector) vector).setNull(row);
+        } else {
+          store.set(vector, row, value);
+        }
+      }
+
+      @Override
+      public void read(FieldVector vector, int row, FlowRecord record) {
+        setter.accept(record, vector.isNull(row) ? null : load.get(vector, row, record));
+      }
+    };
+  }
+
+  /** Row {@code row} of a 32-bit integer column. */
+  static int intAt(FieldVector vector, int row) {
+    return vector.getDataBuffer().getInt((long) row * Integer.BYTES);
+  }
+
+  private static Column text(
+      String name, Function<FlowRecord, String> getter, BiConsumer<FlowRecord, String> setter) {
+    Field field = field(name, false, ArrowType.Utf8.INSTANCE);
+    return new Column() {
+      // the last value read, kept while rows repeat it (sites, states): no String per row
+      private byte[] lastBytes = new byte[0];
+      private String last = "";
+
+      @Override
+      public Field field() {
+        return field;
+      }
+
+      @Override
+      public void write(FieldVector vector, int row, FlowRecord record) {
+        ((VarCharVector) vector)
+            .setSafe(row, getter.apply(record).getBytes(StandardCharsets.UTF_8));
+      }
+
+      @Override
+      public void read(FieldVector vector, int row, FlowRecord record) {
+        byte[] bytes = ((VarCharVector) vector).get(row);
+        if (!Arrays.equals(bytes, lastBytes)) {
+          lastBytes = bytes;
+          last = new String(bytes, StandardCharsets.UTF_8);
+        }
+        setter.accept(record, last);
+      }
+    };
+  }
+
+  private static Column address(
+      String name,
+      Function<FlowRecord, IpAddress> getter,
+      BiConsumer<FlowRecord, IpAddress> setter) {
+    return fixed(name, 16, getter, setter, IpAddress::new);
+  }
+
+  private static Column mac(
+      String name,
+      Function<FlowRecord, MacAddress> getter,
+      BiConsumer<FlowRecord, MacAddress> setter) {
+    return fixed(name, 6, getter, setter, MacAddress::new);
+  }
+
+  /**
+   * A nullable fixed-size binary column of an Avro fixed type of {@code width} bytes; the record's
+   * own fixed object is refilled when it has one.
+   */
+  private static <F extends SpecificFixed> Column fixed(
+      String name,
+      int width,
+      Function<FlowRecord, F> getter,
+      BiConsumer<FlowRecord, F> setter,
+      Supplier<F> create) {
+    return nullable(
+        field(name, true, new ArrowType.FixedSizeBinary(width)),
+        getter,
+        setter,
+        (vector, row, value) -> ((FixedSizeBinaryVector) vector).setSafe(row, value.bytes()),
+        (vector, row, record) -> {
+          F value = getter.apply(record);
+          if (value == null) {
+            value = create.get();
+          }
+          vector.getDataBuffer().getBytes((long) row * width, value.bytes(), 0, width);
+          return value;
+        });
+  }
+
+  private static Column intList(
+      String name,
+      Function<FlowRecord, List<Integer>> getter,
+      BiConsumer<FlowRecord, List<Integer>> setter) {
+    Field field =
+        new Field(
+            name,
+            FieldType.notNullable(ArrowType.List.INSTANCE),
+            List.of(field("item", false, new ArrowType.Int(32, true))));
+    return new Column() {
+      @Override
+      public Field field() {
+        return field;
+      }
+
+      @Override
+      public void write(FieldVector vector, int row, FlowRecord record) {
+        ListVector list = (ListVector) vector;
+        List<Integer> values = getter.apply(record);
+        int start = list.startNewValue(row);
+        IntVector items = (IntVector) list.getDataVector();
+        for (int i = 0; i < values.size(); i++) {
+          items.setSafe(start + i, values.get(i));
+        }
+        list.endValue(row, values.size());
+      }
+
+      @Override
+      public void read(FieldVector vector, int row, FlowRecord record) {
+        ListVector list = (ListVector) vector;
+        int start = list.getElementStartIndex(row);
+        int end = list.getElementEndIndex(row);
+        if (start == end) {
+          setter.accept(record, List.of());
+          return;
+        }
+        FieldVector items = list.getDataVector();
+        List<Integer> values = new ArrayList<>(end - start);
+        for (int i = start; i < end; i++) {
+          values.add(intAt(items, i));
+        }
+        setter.accept(record, values);
+      }
+    };
+  }
+}

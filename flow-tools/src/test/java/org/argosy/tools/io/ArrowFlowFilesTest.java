@@ -1,0 +1,248 @@
+package org.argosy.tools.io;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.argosy.avro.FlowCause;
+import org.argosy.avro.FlowRecord;
+import org.argosy.avro.IpAddress;
+import org.argosy.avro.MacAddress;
+import org.argosy.tools.DemoFlows;
+import org.argosy.tools.ra.RaCommand;
+import org.argosy.tools.racluster.RaclusterCommand;
+import org.argosy.tools.rasort.RasortCommand;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * The columnar flow file: Avro to Arrow ({@code ra -w}) and back to records keeps every field,
+ * nulls and lists included; racluster prints the same on either file; damage is an error naming the
+ * file.
+ */
+class ArrowFlowFilesTest {
+
+  @TempDir static Path dir;
+  static Path avro;
+  static Path arrow;
+  static List<FlowRecord> written = new ArrayList<>();
+
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  @BeforeAll
+  static void convertTheDemoFlows() throws Exception {
+    avro = DemoFlows.write(dir);
+    FlowFiles.read(avro.toString(), written::add);
+    arrow = dir.resolve("demo.arrow");
+    CommandLine ra = new CommandLine(new RaCommand());
+    assertThat(ra.execute("-r", avro.toString(), "-w", arrow.toString())).isZero();
+  }
+
+  private int run(Object command, String... args) {
+    out.getBuffer().setLength(0);
+    CommandLine commandLine = new CommandLine(command);
+    commandLine.setOut(new PrintWriter(out, true));
+    commandLine.setErr(new PrintWriter(err, true));
+    return commandLine.execute(args);
+  }
+
+  @Test
+  void theDemoFlowsComeBackEqualFreshAndRefilled() throws Exception {
+    List<FlowRecord> fresh = new ArrayList<>();
+    assertThat(FlowFiles.read(arrow.toString(), fresh::add)).isEqualTo(written.size());
+    assertThat(fresh).isEqualTo(written);
+    List<String> refilled = new ArrayList<>();
+    FlowFiles.readEach(arrow.toString(), record -> refilled.add(record.toString()));
+    assertThat(refilled).isEqualTo(written.stream().map(FlowRecord::toString).toList());
+  }
+
+  @Test
+  void everyFieldAndEveryNullSurvivesAcrossBatches() throws Exception {
+    // the demo has no VLAN, MPLS or handshake times: records that have every field, and none
+    List<FlowRecord> records = new ArrayList<>();
+    for (int i = 0; i < ArrowFlowFiles.BATCH_ROWS + 10; i++) {
+      records.add(i % 2 == 0 ? everything(i) : nothingOptional(i));
+    }
+    Path file = dir.resolve("every-field.arrow");
+    try (FileChannel channel =
+            FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        ArrowFlowFiles.Writer writer = new ArrowFlowFiles.Writer(channel)) {
+      for (FlowRecord record : records) {
+        writer.add(record);
+      }
+    }
+    try (ArrowFlowFiles.Reader reader = ArrowFlowFiles.Reader.open(file.toString())) {
+      assertThat(reader.batches()).isEqualTo(2);
+    }
+    List<FlowRecord> fresh = new ArrayList<>();
+    FlowFiles.read(file.toString(), fresh::add);
+    assertThat(fresh).isEqualTo(records);
+    // a refilled record drops what the previous row had and this one has not
+    List<String> refilled = new ArrayList<>();
+    FlowFiles.readEach(file.toString(), record -> refilled.add(record.toString()));
+    assertThat(refilled).isEqualTo(records.stream().map(FlowRecord::toString).toList());
+  }
+
+  private static FlowRecord everything(int i) {
+    byte[] saddr = new byte[16];
+    Arrays.fill(saddr, (byte) i);
+    byte[] daddr = new byte[16];
+    Arrays.fill(daddr, (byte) (i + 1));
+    return FlowRecord.newBuilder()
+        .setSite("site-ä")
+        .setSensorId("s" + (i % 3))
+        .setIface("eth" + (i % 2))
+        .setSeq(i)
+        .setStime(1_764_000_000_000_000L + i)
+        .setLtime(1_764_000_000_500_000L + i)
+        .setCause(FlowCause.values()[i % FlowCause.values().length])
+        .setEtherType(0x86DD)
+        .setProto(17)
+        .setSaddr(new IpAddress(saddr))
+        .setDaddr(new IpAddress(daddr))
+        .setSport(i & 0xffff)
+        .setDport(53)
+        .setIcmpType(8)
+        .setIcmpCode(0)
+        .setIcmpId(i)
+        .setSmac(new MacAddress(new byte[] {1, 2, 3, 4, 5, (byte) i}))
+        .setDmac(new MacAddress(new byte[] {6, 5, 4, 3, 2, 1}))
+        .setVlanIds(List.of(100 + i % 7, 200))
+        .setMplsLabels(List.of(16_000 + i))
+        .setStos(0x10)
+        .setDtos(0)
+        .setSttl(64)
+        .setDttl(128)
+        .setSpkts(i)
+        .setDpkts(2L * i)
+        .setSbytes(1_000_000_000_000L + i)
+        .setDbytes(3L * i)
+        .setSappbytes(i / 2)
+        .setDappbytes(i / 3)
+        .setState("CON")
+        .setDirection("<->")
+        .setFlags(i & 0xff)
+        .setSynAckMicros(1500L + i)
+        .setAckDatMicros(-1L)
+        .build();
+  }
+
+  private static FlowRecord nothingOptional(int i) {
+    return FlowRecord.newBuilder()
+        .setSite("")
+        .setSensorId("s1")
+        .setIface("")
+        .setSeq(i)
+        .setStime(0)
+        .setLtime(Long.MAX_VALUE)
+        .setCause(FlowCause.END)
+        .setEtherType(0x0806)
+        .setState("")
+        .setDirection("who")
+        .build();
+  }
+
+  @Test
+  void raclusterPrintsTheSameOnEitherFile() {
+    List<List<String>> queries =
+        List.of(
+            List.of("-m", "proto", "dport"),
+            List.of("-m", "saddr"),
+            List.of("-m", "saddr/24", "daddr", "-s", "saddr/24", "daddr", "trans", "bytes", "dur"),
+            List.of("-m", "smac", "dmac"),
+            List.of("-m", "srcid", "inf", "etype", "vlan", "mpls"),
+            List.of("-m", "sttl", "stos"),
+            List.of("-s", "proto", "saddr", "sport", "daddr", "dport", "trans", "stime", "ltime"),
+            List.of("-m", "daddr", "-", "tcp", "and", "not", "dst", "port", "80"),
+            List.of(
+                "-m",
+                "proto",
+                "dport",
+                "-",
+                "src",
+                "net",
+                "10.0.0.0/8",
+                "and",
+                "bytes",
+                "gt",
+                "200"));
+    for (List<String> query : queries) {
+      // three copies: several batches for the threads, and a key's rows spread over them
+      List<String> onAvro = new ArrayList<>(List.of("-n", "-c", ","));
+      List<String> onArrow = new ArrayList<>(List.of("-n", "-c", ","));
+      for (int i = 0; i < 3; i++) {
+        onAvro.addAll(List.of("-r", avro.toString()));
+        onArrow.addAll(List.of("-r", arrow.toString()));
+      }
+      onAvro.addAll(query);
+      onArrow.addAll(query);
+      assertThat(run(new RaclusterCommand(), onAvro.toArray(String[]::new))).as("%s", err).isZero();
+      String expected = out.toString();
+      assertThat(expected.lines().count()).as("%s", query).isGreaterThan(1);
+      assertThat(run(new RaclusterCommand(), onArrow.toArray(String[]::new)))
+          .as("%s", err)
+          .isZero();
+      assertThat(out.toString()).as("%s", query).isEqualTo(expected);
+    }
+  }
+
+  @Test
+  void rasortAndRaPrintTheSameOnEitherFile() {
+    Map<List<String>, Supplier<Object>> queries = new LinkedHashMap<>();
+    queries.put(List.of("-m", "bytes", "-s", "saddr", "dport", "bytes"), RasortCommand::new);
+    queries.put(List.of("-m", "stime", "-s", "stime", "saddr", "dur"), RasortCommand::new);
+    queries.put(
+        List.of("-s", "stime", "flgs", "smac", "saddr", "state", "-", "udp"), RaCommand::new);
+    queries.forEach(
+        (args, command) -> {
+          List<String> onAvro = new ArrayList<>(List.of("-n", "-c", ",", "-r", avro.toString()));
+          onAvro.addAll(args);
+          List<String> onArrow = new ArrayList<>(List.of("-n", "-c", ",", "-r", arrow.toString()));
+          onArrow.addAll(args);
+          assertThat(run(command.get(), onAvro.toArray(String[]::new))).as("%s", err).isZero();
+          String expected = out.toString();
+          assertThat(expected.lines().count()).as("%s", args).isGreaterThan(10);
+          assertThat(run(command.get(), onArrow.toArray(String[]::new))).as("%s", err).isZero();
+          assertThat(out.toString()).as("%s", args).isEqualTo(expected);
+        });
+  }
+
+  @Test
+  void aDamagedFileIsAnErrorNamingIt() throws Exception {
+    byte[] whole = Files.readAllBytes(arrow);
+    for (int length : new int[] {8, whole.length / 2, whole.length - 11}) {
+      Path cut = dir.resolve("cut-" + length + ".arrow");
+      Files.write(cut, Arrays.copyOf(whole, length));
+      assertThatThrownBy(() -> FlowFiles.read(cut.toString(), record -> {}))
+          .isInstanceOf(FlowFiles.FlowFileException.class)
+          .hasMessageContaining(cut.toString());
+      assertThat(run(new RaclusterCommand(), "-r", cut.toString(), "-m", "proto")).isEqualTo(1);
+      assertThat(err.toString()).contains("racluster: " + cut);
+    }
+    // the footer's batch index pointing elsewhere: garbage over the end of the file
+    byte[] garbled = whole.clone();
+    for (int i = garbled.length - 400; i < garbled.length - 10; i++) {
+      garbled[i] = (byte) (i * 31);
+    }
+    Path corrupt = dir.resolve("corrupt.arrow");
+    Files.write(corrupt, garbled);
+    assertThat(run(new RaclusterCommand(), "-r", corrupt.toString(), "-m", "proto")).isEqualTo(1);
+    assertThat(err.toString()).contains("racluster: " + corrupt);
+    assertThat(run(new RaCommand(), "-r", corrupt.toString())).isEqualTo(1);
+    assertThat(err.toString()).contains("ra: " + corrupt);
+  }
+}
