@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -166,6 +167,15 @@ public final class JobsCommand implements Callable<Integer> {
   private String stateBackend;
 
   @Option(
+      names = "--managed-memory",
+      paramLabel = "SIZE",
+      description =
+          "With --state-backend rocksdb, run here: the memory RocksDB's block cache and write"
+              + " buffers share, e.g. 2g (default: 512m; a window of millions of keys wants more)."
+              + " In a Flink cluster: the cluster's taskmanager.memory.managed.size.")
+  private String managedMemory;
+
+  @Option(
       names = "--checkpoint-interval",
       paramLabel = "SECONDS",
       description = "Checkpoint (and commit) interval (default: ${DEFAULT-VALUE}).",
@@ -228,6 +238,7 @@ public final class JobsCommand implements Callable<Integer> {
               .maxWatermarkDrift(
                   maxDriftSeconds == null ? null : Duration.ofSeconds(maxDriftSeconds))
               .sensorTimeout(Duration.ofSeconds(sensorTimeoutSeconds))
+              .managedMemory(managedMemory == null ? null : memorySize(managedMemory))
               .build();
     } catch (IllegalArgumentException e) {
       throw usage(e.getMessage());
@@ -373,6 +384,20 @@ public final class JobsCommand implements Callable<Integer> {
         .user(storeUser)
         .password(System.getenv().getOrDefault(STORE_PASSWORD_VARIABLE, ""))
         .build();
+  }
+
+  private static MemorySize memorySize(String text) {
+    MemorySize size;
+    try {
+      size = MemorySize.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "--managed-memory '" + text + "' is not a size such as 512m or 2g");
+    }
+    if (size.compareTo(MemorySize.ofMebiBytes(16)) < 0) {
+      throw new IllegalArgumentException("--managed-memory must be at least 16m, got " + text);
+    }
+    return size;
   }
 
   private CommandLine.ParameterException usage(String message) {

@@ -210,7 +210,7 @@ public final class ReportJobLauncher {
     conf.set(TaskManagerOptions.NETWORK_MEMORY_MIN, LOCAL_NETWORK_MEMORY);
     conf.set(TaskManagerOptions.NETWORK_MEMORY_MAX, LOCAL_NETWORK_MEMORY);
     Path scratch = FlinkScratchDirectory.apply(conf);
-    settings.options().applyTo(conf);
+    settings.options().applyToLocalCluster(conf);
     if (!conf.contains(CheckpointingOptions.CHECKPOINTS_DIRECTORY)) {
       // Without a directory Flink keeps checkpoints in the JobManager's memory, capped at 5 MiB:
       // a few thousand conversations of state and every checkpoint fails (found by the soak test).

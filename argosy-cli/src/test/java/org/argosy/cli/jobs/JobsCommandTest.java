@@ -138,6 +138,30 @@ class JobsCommandTest {
                 "0"))
         .isEqualTo(2);
     assertThat(err.toString()).contains("sensor timeout must be positive");
+    assertThat(
+            run(
+                "jobs",
+                "--bootstrap",
+                "127.0.0.1:9092",
+                "--reports",
+                "x.yaml",
+                "--state-backend",
+                "rocksdb",
+                "--managed-memory",
+                "lots"))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("--managed-memory 'lots' is not a size such as 512m");
+    assertThat(
+            run(
+                "jobs",
+                "--bootstrap",
+                "127.0.0.1:9092",
+                "--reports",
+                "x.yaml",
+                "--managed-memory",
+                "1m"))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("--managed-memory must be at least 16m, got 1m");
   }
 
   @Test

@@ -40,7 +40,11 @@ import org.argosy.query.report.ReportWindow;
  *              -> keyBy(window)             -> merged top N    (n rows per bucket in)  (flow-topn)
  * </pre>
  *
- * A record belongs to the window(s) containing its {@code stime}: sensor records are cut at
+ * Without allowed lateness, a local top N per window and bucket in the window operator's task
+ * ({@link RankBeforeShuffle}) sends the partial top N stage a few partial rankings per window
+ * instead of every aggregate.
+ *
+ * <p>A record belongs to the window(s) containing its {@code stime}: sensor records are cut at
  * status-interval boundaries aligned to the epoch, so for windows that are multiples of the
  * interval no record spans a boundary; otherwise the whole record counts where it started (no
  * proportional split). Operator uids are {@code <stage>-<report name>}, stable across releases so
@@ -222,18 +226,33 @@ public final class ReportJob {
   }
 
   private static DataStream<TopNRanking> rank(
-      DataStream<FlowAggregate> aggregates, ReportDefinition report, int rankBuckets) {
+      SingleOutputStreamOperator<FlowAggregate> aggregates,
+      ReportDefinition report,
+      int rankBuckets) {
     String name = report.name();
     String order = String.join(" ", report.order().keyNames());
-    return aggregates
-        .keyBy(aggregate -> RankingKeys.partialKey(aggregate, rankBuckets))
-        .process(
-            report.window().allowedLateness().isZero()
-                ? new BoundedPartialTopN(report, rankBuckets)
-                : new PartialTopN(report, rankBuckets))
+    String partialName = "partial top " + report.n() + " by " + order + " of " + name;
+    SingleOutputStreamOperator<Tuple2<Integer, TopNRanking>> partials;
+    if (report.window().allowedLateness().isZero()) {
+      partials =
+          aggregates
+              .transform(
+                  "local top " + report.n() + " by " + order + " of " + name,
+                  TypeInformation.of(TopNRanking.class),
+                  new RankBeforeShuffle(report, rankBuckets))
+              .uid("local-top-" + name)
+              .keyBy(partial -> RankingKeys.partialKey(partial.getRows().get(0), rankBuckets))
+              .process(new BoundedPartialTopN(report, rankBuckets));
+    } else {
+      partials =
+          aggregates
+              .keyBy(aggregate -> RankingKeys.partialKey(aggregate, rankBuckets))
+              .process(new PartialTopN(report, rankBuckets));
+    }
+    return partials
         .returns(Types.TUPLE(Types.INT, TypeInformation.of(TopNRanking.class)))
         .uid("partial-top-" + name)
-        .name("partial top " + report.n() + " by " + order + " of " + name)
+        .name(partialName)
         .keyBy(partial -> partial.f1.getWindowStart())
         .process(new MergeTopN(report))
         .uid("rank-" + name)
