@@ -3,6 +3,7 @@ package org.argosy.query;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.PriorityQueue;
+import java.util.function.UnaryOperator;
 import org.argosy.avro.FlowAggregate;
 
 /** Keeps the best {@code n} aggregates of a stream in O(n) memory. */
@@ -27,6 +28,19 @@ public final class TopN {
     worstFirst.add(candidate);
     if (worstFirst.size() > n) {
       worstFirst.poll();
+    }
+  }
+
+  /**
+   * As {@link #offer(FlowAggregate)}, but keeps {@code copy} of the candidate, made only when it is
+   * among the best so far: for callers whose candidate object is reused, most of which are not
+   * kept.
+   */
+  public void offer(FlowAggregate candidate, UnaryOperator<FlowAggregate> copy) {
+    if (worstFirst.size() < n || order.compare(candidate, worstFirst.peek()) < 0) {
+      offer(copy.apply(candidate));
+    } else {
+      offered++;
     }
   }
 

@@ -3,6 +3,7 @@ package org.argosy.query;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.argosy.avro.FlowAggregate;
 import org.argosy.avro.FlowRecord;
@@ -75,6 +76,37 @@ class FlowMergeTest {
     assertThat(top.best())
         .extracting(a -> a.getKey().get(0).getValue())
         .containsExactly("443", "22", "25");
+  }
+
+  @Test
+  void topNOfferedAReusedObjectCopiesOnlyWhatItKeeps() {
+    RankingOrder order = RankingOrder.parse(List.of("bytes"));
+    TopN plain = new TopN(2, order);
+    TopN copying = new TopN(2, order);
+    List<FlowAggregate> copies = new ArrayList<>();
+    FlowAggregate reused = FlowMerge.empty();
+    long[] bytes = {100, 300, 50, 200, 400, 10};
+    for (int i = 0; i < bytes.length; i++) {
+      FlowAggregate next = aggregate(Integer.toString(i), bytes[i], 0, 1);
+      plain.offer(next);
+      reused.setKey(next.getKey());
+      reused.setSbytes(next.getSbytes());
+      reused.setStime(next.getStime());
+      reused.setLtime(next.getLtime());
+      copying.offer(
+          reused,
+          candidate -> {
+            FlowAggregate copy = FlowAggregate.newBuilder(candidate).build();
+            copies.add(copy);
+            return copy;
+          });
+    }
+
+    assertThat(copying.offered()).isEqualTo(plain.offered()).isEqualTo(6);
+    assertThat(copying.best()).isEqualTo(plain.best());
+    assertThat(copying.best()).extracting(FlowAggregate::getSbytes).containsExactly(400L, 300L);
+    // 100 and 300 fill the top, 200 and 400 beat its worst; 50 and 10 are never copied
+    assertThat(copies).extracting(FlowAggregate::getSbytes).containsExactly(100L, 300L, 200L, 400L);
   }
 
   private static FlowAggregate aggregate(

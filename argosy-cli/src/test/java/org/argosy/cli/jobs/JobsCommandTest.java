@@ -6,6 +6,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.argosy.cli.Argosy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -116,52 +118,24 @@ class JobsCommandTest {
     assertThat(err.toString()).contains("--bootstrap");
     assertThat(run("jobs", "--bootstrap", "localhost", "--reports", "x.yaml")).isEqualTo(2);
     assertThat(err.toString()).contains("'localhost' is not HOST:PORT");
-    assertThat(
-            run(
-                "jobs",
-                "--bootstrap",
-                "127.0.0.1:9092",
-                "--reports",
-                "x.yaml",
-                "--state-backend",
-                "tape"))
-        .isEqualTo(2);
-    assertThat(err.toString()).contains("unknown state backend 'tape'");
-    assertThat(
-            run(
-                "jobs",
-                "--bootstrap",
-                "127.0.0.1:9092",
-                "--reports",
-                "x.yaml",
-                "--sensor-timeout",
-                "0"))
-        .isEqualTo(2);
-    assertThat(err.toString()).contains("sensor timeout must be positive");
-    assertThat(
-            run(
-                "jobs",
-                "--bootstrap",
-                "127.0.0.1:9092",
-                "--reports",
-                "x.yaml",
-                "--state-backend",
-                "rocksdb",
-                "--managed-memory",
-                "lots"))
-        .isEqualTo(2);
-    assertThat(err.toString()).contains("--managed-memory 'lots' is not a size such as 512m");
-    assertThat(
-            run(
-                "jobs",
-                "--bootstrap",
-                "127.0.0.1:9092",
-                "--reports",
-                "x.yaml",
-                "--managed-memory",
-                "1m"))
-        .isEqualTo(2);
-    assertThat(err.toString()).contains("--managed-memory must be at least 16m, got 1m");
+    assertRefused("unknown state backend 'tape'", "--state-backend", "tape");
+    assertRefused("sensor timeout must be positive", "--sensor-timeout", "0");
+    assertRefused(
+        "--managed-memory 'lots' is not a size such as 512m",
+        "--state-backend",
+        "rocksdb",
+        "--managed-memory",
+        "lots");
+    assertRefused("--managed-memory must be at least 16m, got 1m", "--managed-memory", "1m");
+  }
+
+  /** `jobs` with a valid address and report file and {@code options} is a usage error. */
+  private void assertRefused(String message, String... options) {
+    List<String> args =
+        new ArrayList<>(List.of("jobs", "--bootstrap", "127.0.0.1:9092", "--reports", "x.yaml"));
+    args.addAll(List.of(options));
+    assertThat(run(args.toArray(String[]::new))).as(String.join(" ", args)).isEqualTo(2);
+    assertThat(err.toString()).contains(message);
   }
 
   @Test

@@ -3,9 +3,6 @@ package org.argosy.jobs.report;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.flink.api.java.tuple.Tuple2;
-import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
-import org.apache.flink.streaming.api.operators.BoundedOneInput;
-import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -30,8 +27,8 @@ import org.argosy.query.report.ReportWindow;
  * Downstream watermarks never run ahead of this operator's, so a record accepted here is never late
  * at the window operator.
  */
-final class CombineBeforeShuffle extends AbstractStreamOperator<Tuple2<String, FlowAggregate>>
-    implements OneInputStreamOperator<FlowRecord, Tuple2<String, FlowAggregate>>, BoundedOneInput {
+final class CombineBeforeShuffle
+    extends FlushBeforeWatermarks<FlowRecord, Tuple2<String, FlowAggregate>> {
 
   /** A partial's identity: the pane (start, epoch millis) and the encoded cluster key. */
   private record PaneKey(long paneStart, String key) {}
@@ -87,23 +84,12 @@ final class CombineBeforeShuffle extends AbstractStreamOperator<Tuple2<String, F
 
   @Override
   public void processWatermark(Watermark mark) throws Exception {
-    flush();
-    watermark = mark.getTimestamp();
     super.processWatermark(mark);
+    watermark = mark.getTimestamp();
   }
 
   @Override
-  public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
-    flush();
-    super.prepareSnapshotPreBarrier(checkpointId);
-  }
-
-  @Override
-  public void endInput() {
-    flush();
-  }
-
-  private void flush() {
+  void flush() {
     for (Map.Entry<PaneKey, FlowAggregate> partial : partials.entrySet()) {
       output.collect(
           new StreamRecord<>(

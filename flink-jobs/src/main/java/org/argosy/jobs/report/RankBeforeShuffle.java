@@ -2,10 +2,6 @@ package org.argosy.jobs.report;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
-import org.apache.flink.streaming.api.operators.BoundedOneInput;
-import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
-import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.argosy.avro.FlowAggregate;
 import org.argosy.avro.TopNRanking;
@@ -28,8 +24,7 @@ import org.argosy.query.report.ReportDefinition;
  * did), before every checkpoint barrier (so this operator has no state) and at the end of the
  * input. It holds at most {@code n} rows per open window and bucket.
  */
-final class RankBeforeShuffle extends AbstractStreamOperator<TopNRanking>
-    implements OneInputStreamOperator<FlowAggregate, TopNRanking>, BoundedOneInput {
+final class RankBeforeShuffle extends FlushBeforeWatermarks<FlowAggregate, TopNRanking> {
 
   /**
    * The best rows of one window and bucket so far, the window's timestamp downstream, and an
@@ -58,36 +53,24 @@ final class RankBeforeShuffle extends AbstractStreamOperator<TopNRanking>
 
   @Override
   public void processElement(StreamRecord<FlowAggregate> element) {
-    // A copy: with object reuse an upstream operator may refill its output object.
-    FlowAggregate aggregate = FlowAggregate.newBuilder(element.getValue()).build();
+    FlowAggregate aggregate = element.getValue();
     partials
         .computeIfAbsent(
             RankingKeys.partialKey(aggregate, buckets),
             key ->
                 new Partial(
-                    new TopN(report.n(), report.order()), element.getTimestamp(), aggregate))
+                    new TopN(report.n(), report.order()), element.getTimestamp(), copy(aggregate)))
         .top()
-        .offer(aggregate);
+        .offer(aggregate, RankBeforeShuffle::copy);
+  }
+
+  /** With object reuse an upstream operator may refill its output object: keep a copy. */
+  private static FlowAggregate copy(FlowAggregate aggregate) {
+    return FlowAggregate.newBuilder(aggregate).build();
   }
 
   @Override
-  public void processWatermark(Watermark mark) throws Exception {
-    flush();
-    super.processWatermark(mark);
-  }
-
-  @Override
-  public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
-    flush();
-    super.prepareSnapshotPreBarrier(checkpointId);
-  }
-
-  @Override
-  public void endInput() {
-    flush();
-  }
-
-  private void flush() {
+  void flush() {
     for (Partial partial : partials.values()) {
       TopN top = partial.top();
       output.collect(
