@@ -2,6 +2,7 @@ package org.argosy.cli;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.List;
 import org.argosy.cli.demo.DemoCommand;
 import org.argosy.cli.jobs.JobsCommand;
 import org.argosy.cli.jobs.ReportJobLauncher;
@@ -24,20 +25,12 @@ import picocli.CommandLine.Command;
     name = "argosy",
     mixinStandardHelpOptions = true,
     versionProvider = ArgosyVersion.class,
-    description = "Argus-grade network flow monitoring on Kafka and Flink.",
-    subcommands = {
-      AlertsCommand.class,
-      DemoCommand.class,
-      JobsCommand.class,
-      RaCommand.class,
-      RaclusterCommand.class,
-      RagraphCommand.class,
-      RasortCommand.class,
-      RatopCommand.class,
-      SensorCommand.class,
-      CommandLine.HelpCommand.class
-    })
+    description = "Argus-grade network flow monitoring on Kafka and Flink.")
 public final class Argosy implements Runnable {
+
+  /** The subcommands' names, as each one's {@code @Command} gives it, in the order help lists. */
+  static final List<String> COMMANDS =
+      List.of("alerts", "demo", "jobs", "ra", "racluster", "ragraph", "rasort", "ratop", "sensor");
 
   @CommandLine.Spec private CommandLine.Model.CommandSpec spec;
 
@@ -53,10 +46,10 @@ public final class Argosy implements Runnable {
     // A Flink cluster runs this main() inside its JobManager to submit `jobs`: exiting there would
     // stop the cluster and every job in it, so a failure goes to the submitter as an exception.
     if (!(args.length > 0 && args[0].equals("jobs") && ReportJobLauncher.runByFlinkCluster())) {
-      System.exit(commandLine().execute(args));
+      System.exit(commandLine(args).execute(args));
     }
     StringWriter errors = new StringWriter();
-    CommandLine commandLine = commandLine();
+    CommandLine commandLine = commandLine(args);
     commandLine.setErr(new PrintWriter(errors, true));
     int exitCode = commandLine.execute(args);
     System.err.print(errors);
@@ -66,11 +59,42 @@ public final class Argosy implements Runnable {
     }
   }
 
-  /** The configured command line, also used by tests. */
+  /** The configured command line with every subcommand, also used by tests. */
   public static CommandLine commandLine() {
+    return commandLine(new String[0]);
+  }
+
+  /**
+   * The command line for {@code args}: only the subcommand they name when they name one, since
+   * picocli reads every option of every subcommand it is given by reflection, a fifth of a short
+   * {@code ra}'s run; every subcommand otherwise (help, a usage error that lists them).
+   */
+  static CommandLine commandLine(String[] args) {
     CommandLine commandLine = new CommandLine(new Argosy());
+    if (args.length > 0 && COMMANDS.contains(args[0])) {
+      commandLine.addSubcommand(command(args[0]));
+    } else {
+      COMMANDS.forEach(name -> commandLine.addSubcommand(command(name)));
+      commandLine.addSubcommand(new CommandLine.HelpCommand());
+    }
     commandLine.setExecutionExceptionHandler(new RuntimeFailureHandler());
     return commandLine;
+  }
+
+  /** A new subcommand object; a switch loads only the class it creates. */
+  static Object command(String name) {
+    return switch (name) {
+      case "alerts" -> new AlertsCommand();
+      case "demo" -> new DemoCommand();
+      case "jobs" -> new JobsCommand();
+      case "ra" -> new RaCommand();
+      case "racluster" -> new RaclusterCommand();
+      case "ragraph" -> new RagraphCommand();
+      case "rasort" -> new RasortCommand();
+      case "ratop" -> new RatopCommand();
+      case "sensor" -> new SensorCommand();
+      default -> throw new IllegalArgumentException("no command " + name);
+    };
   }
 
   @Override

@@ -21,6 +21,22 @@ class ArgosyCommandLineTest {
   }
 
   @Test
+  void everyCommandIsListedUnderItsOwnName() {
+    for (String name : Argosy.COMMANDS) {
+      assertThat(new CommandLine(Argosy.command(name)).getCommandName()).isEqualTo(name);
+    }
+    assertThat(Argosy.commandLine().getSubcommands().keySet())
+        .containsAll(Argosy.COMMANDS)
+        .contains("help");
+  }
+
+  @Test
+  void aNamedCommandIsTheOnlyOneBuilt() {
+    assertThat(Argosy.commandLine(new String[] {"ra", "-r", "x"}).getSubcommands().keySet())
+        .containsExactly("ra");
+  }
+
+  @Test
   void unknownCommandIsAUsageError() {
     assertThat(run("frobnicate")).isEqualTo(2);
     assertThat(err.toString()).contains("frobnicate");

@@ -15,23 +15,25 @@ public final class FlowMerge {
 
   private FlowMerge() {}
 
-  /** An accumulator that has merged nothing yet. */
+  /**
+   * An accumulator that has merged nothing yet. Made by the all-fields constructor: Avro's builder
+   * looks up and copies each field's default, which racluster paid for every new key.
+   */
   public static FlowAggregate empty() {
-    return FlowAggregate.newBuilder()
-        .setReport("")
-        .setWindowStart(0)
-        .setWindowEnd(0)
-        .setKey(List.<KeyField>of())
-        .setSpkts(0)
-        .setDpkts(0)
-        .setSbytes(0)
-        .setDbytes(0)
-        .setSappbytes(0)
-        .setDappbytes(0)
-        .setTrans(0)
-        .setStime(Long.MAX_VALUE)
-        .setLtime(Long.MIN_VALUE)
-        .build();
+    return new FlowAggregate(
+        "", // report
+        0L, // windowStart
+        0L, // windowEnd
+        List.<KeyField>of(),
+        0L, // spkts
+        0L, // dpkts
+        0L, // sbytes
+        0L, // dbytes
+        0L, // sappbytes
+        0L, // dappbytes
+        0L, // trans
+        Long.MAX_VALUE, // stime
+        Long.MIN_VALUE); // ltime
   }
 
   /** Adds one flow record to {@code into} and returns it. */

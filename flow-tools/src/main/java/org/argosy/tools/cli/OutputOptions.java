@@ -30,11 +30,20 @@ public final class OutputOptions {
     return json && delimiter != null ? "choose one of -c and --json" : null;
   }
 
+  /** A printer for a finished input: lines reach {@code out} when it is flushed. */
   public TablePrinter printer(PrintWriter out, List<? extends Column> columns) {
+    return printer(out, columns, false);
+  }
+
+  /**
+   * A printer in the chosen format; {@code live} flushes each row (records that arrive from a
+   * topic, which someone watches).
+   */
+  public TablePrinter printer(PrintWriter out, List<? extends Column> columns, boolean live) {
     TablePrinter.Format format =
         json
             ? TablePrinter.Format.JSON
             : delimiter != null ? TablePrinter.Format.CSV : TablePrinter.Format.TEXT;
-    return new TablePrinter(out, columns, format, delimiter == null ? ',' : delimiter);
+    return new TablePrinter(out, columns, format, delimiter == null ? ',' : delimiter, live);
   }
 }

@@ -260,8 +260,14 @@ public final class ArrowFlowFiles {
 
     /** Refills {@code record} from row {@code row} of the batch {@link #load} returned. */
     public void read(VectorSchemaRoot batch, int row, FlowRecord record) throws FlowFileException {
+      read(batch, row, record, rows);
+    }
+
+    /** Refills the fields of {@code record} that {@code columns} reads from row {@code row}. */
+    public void read(VectorSchemaRoot batch, int row, FlowRecord record, FlowColumns.Rows columns)
+        throws FlowFileException {
       try {
-        rows.read(batch, row, record);
+        columns.read(batch, row, record);
       } catch (RuntimeException e) {
         throw new FlowFileException(name + ": row " + row + " unreadable: " + e.getMessage(), e);
       }

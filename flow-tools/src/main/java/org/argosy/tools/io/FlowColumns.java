@@ -3,12 +3,14 @@ package org.argosy.tools.io;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.ObjLongConsumer;
 import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
+import java.util.stream.IntStream;
 import org.apache.arrow.vector.BaseFixedWidthVector;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.FieldVector;
@@ -104,17 +106,39 @@ public final class FlowColumns {
     }
   }
 
-  /** Fills records from rows of batches of {@link #SCHEMA}; one per reader and thread. */
-  static final class Rows {
-    private final List<Column> columns = columns();
+  /**
+   * Fills records from rows of batches of {@link #SCHEMA}, every column or some; one per reader and
+   * thread.
+   */
+  public static final class Rows {
+    private final List<Column> columns;
+    private final int[] indexes;
+
+    /** Reads every column. */
+    Rows() {
+      columns = columns();
+      indexes = IntStream.range(0, columns.size()).toArray();
+    }
+
+    /**
+     * Reads only the columns named, leaving the record's other fields as they are: a reader that
+     * needs a few fields touches only their pages of a mapped file.
+     *
+     * @throws IllegalArgumentException for a name that is no column
+     */
+    public Rows(Collection<String> names) {
+      List<Column> all = columns();
+      indexes = names.stream().distinct().mapToInt(FlowColumns::index).sorted().toArray();
+      columns = Arrays.stream(indexes).mapToObj(all::get).toList();
+    }
 
     /**
      * Refills {@code record} from row {@code row} of {@code batch}. Fixed objects (addresses)
      * already in the record are refilled, not replaced, as Avro's generated decoder does.
      */
     void read(VectorSchemaRoot batch, int row, FlowRecord record) {
-      for (int i = 0; i < columns.size(); i++) {
-        columns.get(i).read(batch.getVector(i), row, record);
+      for (int i = 0; i < indexes.length; i++) {
+        columns.get(i).read(batch.getVector(indexes[i]), row, record);
       }
     }
   }

@@ -54,10 +54,17 @@ public final class AggregateColumn implements Column {
   private final Metric metric;
   private final boolean numericPorts;
 
+  /** Worked out once: a table asks for them on every row. */
+  private final String title;
+
+  private final int width;
+
   private AggregateColumn(String name, Metric metric, boolean numericPorts) {
     this.name = name;
     this.metric = metric;
     this.numericPorts = numericPorts;
+    this.title = metric != null ? metric.title : KeyTitles.title(name);
+    this.width = metric != null ? metric.width : KeyTitles.width(name);
   }
 
   /**
@@ -118,12 +125,12 @@ public final class AggregateColumn implements Column {
 
   @Override
   public String title() {
-    return metric != null ? metric.title : KeyTitles.title(name);
+    return title;
   }
 
   @Override
   public int width() {
-    return metric != null ? metric.width : KeyTitles.width(name);
+    return width;
   }
 
   @Override

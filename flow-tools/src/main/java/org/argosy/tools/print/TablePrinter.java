@@ -5,7 +5,9 @@ import java.util.List;
 
 /**
  * Prints rows one line each in the chosen columns: aligned text as Argus prints it, CSV with a
- * delimiter ({@code -c ,}), or JSON Lines ({@code --json}).
+ * delimiter ({@code -c ,}), or JSON Lines ({@code --json}). Lines are written without flushing (the
+ * command line's writer flushes every {@code println}, a system call per row) unless the printer is
+ * live; {@link #flush} writes them out.
  */
 public final class TablePrinter {
 
@@ -20,12 +22,25 @@ public final class TablePrinter {
   private final List<? extends Column> columns;
   private final Format format;
   private final char delimiter;
+  private final boolean live;
 
   /**
    * @param delimiter the CSV delimiter (ignored for other formats)
    */
   public TablePrinter(
       PrintWriter out, List<? extends Column> columns, Format format, char delimiter) {
+    this(out, columns, format, delimiter, false);
+  }
+
+  /**
+   * @param live whether each row is flushed as it is printed (rows that arrive from a topic)
+   */
+  public TablePrinter(
+      PrintWriter out,
+      List<? extends Column> columns,
+      Format format,
+      char delimiter,
+      boolean live) {
     if (columns.isEmpty()) {
       throw new IllegalArgumentException("no columns to print");
     }
@@ -33,6 +48,7 @@ public final class TablePrinter {
     this.columns = List.copyOf(columns);
     this.format = format;
     this.delimiter = delimiter;
+    this.live = live;
   }
 
   /** The title line; JSON Lines has none. */
@@ -40,7 +56,7 @@ public final class TablePrinter {
     switch (format) {
       case TEXT -> line(columns.stream().map(Column::title).map(String::valueOf).toList());
       case CSV ->
-          out.println(
+          emit(
               String.join(
                   String.valueOf(delimiter), columns.stream().map(c -> csv(c.title())).toList()));
       case JSON -> {}
@@ -52,9 +68,8 @@ public final class TablePrinter {
     switch (format) {
       case TEXT -> line(values);
       case CSV ->
-          out.println(
-              String.join(String.valueOf(delimiter), values.stream().map(this::csv).toList()));
-      case JSON -> out.println(json(values));
+          emit(String.join(String.valueOf(delimiter), values.stream().map(this::csv).toList()));
+      case JSON -> emit(json(values));
     }
   }
 
@@ -70,7 +85,15 @@ public final class TablePrinter {
       String pad = " ".repeat(Math.max(0, column.width() - value.length()));
       text.append(i == 0 ? "" : " ").append(column.rightAligned() ? pad + value : value + pad);
     }
-    out.println(text.toString().stripTrailing());
+    emit(text.toString().stripTrailing());
+  }
+
+  private void emit(String line) {
+    out.write(line);
+    out.write(System.lineSeparator());
+    if (live) {
+      out.flush();
+    }
   }
 
   private String csv(String value) {

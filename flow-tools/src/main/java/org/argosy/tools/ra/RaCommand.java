@@ -104,7 +104,7 @@ public final class RaCommand implements Callable<Integer> {
     }
 
     if (outputFile == null) {
-      TablePrinter printer = output.printer(spec.commandLine().getOut(), columns);
+      TablePrinter printer = output.printer(spec.commandLine().getOut(), columns, source != null);
       printer.header();
       try {
         read(

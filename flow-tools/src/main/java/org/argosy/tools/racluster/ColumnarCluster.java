@@ -123,6 +123,10 @@ final class ColumnarCluster {
     private final long[] lastKey;
     private int lastGroup = -1;
     private final FlowRecord view = new FlowRecord();
+
+    /** The key's columns: what a new group's key text is made of. */
+    private final FlowColumns.Rows keyFields;
+
     private final Map<Integer, ArrowFlowFiles.Reader> readers = new HashMap<>();
 
     Worker(List<String> files, ClusterKeySpec keys, FlowFilter filter) {
@@ -135,6 +139,8 @@ final class ColumnarCluster {
       this.key = new long[width];
       this.lastKey = new long[width];
       this.groups = new Groups(width);
+      this.keyFields =
+          new FlowColumns.Rows(Arrays.stream(keyColumns).map(KeyColumn::name).toList());
     }
 
     Groups run(List<Task> tasks, AtomicInteger next, AtomicBoolean failed)
@@ -198,7 +204,7 @@ final class ColumnarCluster {
         int group = lastGroup >= 0 && Arrays.equals(key, lastKey) ? lastGroup : groups.find(key);
         if (group < 0) {
           if (!filtering) {
-            reader.read(batch, row, view);
+            reader.read(batch, row, view, keyFields);
           }
           group = groups.add(key, keys.keyOf(view), position | row);
         }
@@ -245,6 +251,7 @@ final class ColumnarCluster {
   private abstract static class KeyColumn {
     static final long ABSENT = Long.MIN_VALUE;
 
+    private final String name;
     private final int column;
     private final int bytesPerRow;
     FieldVector vector;
@@ -253,6 +260,7 @@ final class ColumnarCluster {
 
     /** {@code bytesPerRow}: of the column's data buffer, 0 when it is not read as a view. */
     KeyColumn(String column, int bytesPerRow) {
+      this.name = column;
       this.column = FlowColumns.index(column);
       this.bytesPerRow = bytesPerRow;
     }
@@ -263,6 +271,10 @@ final class ColumnarCluster {
         data = view(vector.getDataBuffer(), (long) rows * bytesPerRow);
         validity = view(vector.getValidityBuffer(), (rows + 7) / 8);
       }
+    }
+
+    String name() {
+      return name;
     }
 
     boolean isNull(int row) {
@@ -382,12 +394,15 @@ final class ColumnarCluster {
     };
   }
 
-  /** An open-addressing table from packed keys to groups. */
+  /**
+   * An open-addressing table from packed keys to groups. A slot holds a group's hash beside its
+   * number, so a probe reads the group's key only when the hashes are equal: one memory access
+   * fewer per row where the groups outgrow the caches.
+   */
   private static final class Groups {
     private final int width;
-    private int[] slots = new int[1 << 10]; // group + 1, 0 when free
+    private long[] slots = new long[1 << 10]; // hash << 32 | group + 1; 0 when free
     private long[] keys;
-    private int[] hashes;
     FlowAggregate[] aggregates;
     String[] names;
     long[] first;
@@ -397,7 +412,6 @@ final class ColumnarCluster {
       this.width = width;
       int capacity = 1 << 9;
       keys = new long[capacity * width];
-      hashes = new int[capacity];
       aggregates = new FlowAggregate[capacity];
       names = new String[capacity];
       first = new long[capacity];
@@ -408,11 +422,12 @@ final class ColumnarCluster {
       int hash = hash(key);
       int mask = slots.length - 1;
       for (int slot = hash & mask; ; slot = (slot + 1) & mask) {
-        int group = slots[slot] - 1;
-        if (group < 0) {
+        long entry = slots[slot];
+        if (entry == 0) {
           return -1;
         }
-        if (hashes[group] == hash
+        int group = (int) entry - 1;
+        if ((int) (entry >>> 32) == hash
             && Arrays.equals(keys, group * width, group * width + width, key, 0, width)) {
           return group;
         }
@@ -424,35 +439,35 @@ final class ColumnarCluster {
       if (size == aggregates.length) {
         int capacity = size * 2;
         keys = Arrays.copyOf(keys, capacity * width);
-        hashes = Arrays.copyOf(hashes, capacity);
         aggregates = Arrays.copyOf(aggregates, capacity);
         names = Arrays.copyOf(names, capacity);
         first = Arrays.copyOf(first, capacity);
       }
       int group = size++;
       System.arraycopy(key, 0, keys, group * width, width);
-      hashes[group] = hash(key);
       aggregates[group] = FlowMerge.empty();
       names[group] = name;
       first[group] = position;
       if (size * 2 > slots.length) {
-        slots = new int[slots.length * 2];
-        for (int g = 0; g < size; g++) {
-          place(g);
+        long[] old = slots;
+        slots = new long[old.length * 2];
+        for (long entry : old) {
+          if (entry != 0) {
+            place(entry);
+          }
         }
-      } else {
-        place(group);
       }
+      place((long) hash(key) << 32 | (group + 1));
       return group;
     }
 
-    private void place(int group) {
+    private void place(long entry) {
       int mask = slots.length - 1;
-      int slot = hashes[group] & mask;
+      int slot = (int) (entry >>> 32) & mask;
       while (slots[slot] != 0) {
         slot = (slot + 1) & mask;
       }
-      slots[slot] = group + 1;
+      slots[slot] = entry;
     }
 
     /**
