@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -50,6 +51,47 @@ class ArgosyLauncherITCase {
     Result badCommand = argosy("frobnicate");
     assertThat(badCommand.exitCode()).isEqualTo(2);
     assertThat(badCommand.err()).contains("frobnicate");
+  }
+
+  /**
+   * A file tool's first run records its classes in an archive, later runs map it: same output,
+   * nothing from the JVM on either stream (stdout may be binary records), and an archive older than
+   * the jars is recorded again.
+   */
+  @Test
+  void fileToolsRecordAClassArchiveAndPrintTheSameWithIt() throws Exception {
+    Path work = Files.createTempDirectory("argosy-cds");
+    Path flows = work.resolve("demo.avro");
+    Path root = ExpectedRanking.projectRoot();
+    assertThat(
+            argosy(
+                    "sensor",
+                    "-r",
+                    root.resolve("samples/demo.pcap").toString(),
+                    "-w",
+                    flows.toString())
+                .exitCode())
+        .isZero();
+    Path archive = root.resolve("argosy-cli/target/cds/racluster.jsa");
+    Files.deleteIfExists(archive);
+    String[] query = {"racluster", "-r", flows.toString(), "-m", "proto", "dport"};
+
+    Result recording = argosy(query);
+    assertThat(recording.exitCode()).as(recording.err()).isZero();
+    assertThat(recording.err()).isEmpty();
+    assertThat(archive).isRegularFile();
+    Result mapped = argosy(query);
+    assertThat(mapped.err()).isEmpty();
+    assertThat(mapped.out()).isEqualTo(recording.out()).contains("tcp");
+
+    Files.setLastModifiedTime(
+        archive,
+        FileTime.fromMillis(
+            Files.getLastModifiedTime(root.resolve("argosy-cli/target/argosy-cli.jar")).toMillis()
+                - 60_000));
+    FileTime stale = Files.getLastModifiedTime(archive);
+    assertThat(argosy(query).out()).isEqualTo(recording.out());
+    assertThat(Files.getLastModifiedTime(archive)).isGreaterThan(stale);
   }
 
   @Test
