@@ -290,16 +290,25 @@ class ToolsVsArgusBenchmark {
     }
   }
 
+  /**
+   * Our command line for {@code tool} as {@code ./argosy} runs it: the tool's first run (the
+   * warm-up) records its classes in an archive, later runs map it (class-data sharing), JVM logging
+   * on stderr.
+   */
   private static String ours(String tool) {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Path archive = work.resolve(tool.substring(0, tool.indexOf(' ')) + ".jsa");
     // Arrow's memory reads direct buffers' addresses, as in ./argosy
-    return java
-        + " -Xmx3g --add-opens=java.base/java.nio=ALL-UNNAMED -cp "
-        + System.getProperty("java.class.path")
-        + " "
-        + ToolMain.class.getName()
-        + " "
-        + tool;
+    String jvm =
+        java
+            + " -Xmx3g --add-opens=java.base/java.nio=ALL-UNNAMED"
+            + " -Xlog:disable -Xlog:all=warning:stderr -Xlog:cds*=off:stderr -cp "
+            + System.getProperty("java.class.path");
+    String main = " " + ToolMain.class.getName() + " " + tool;
+    return String.format(
+        "if [ -f %1$s ]; then %2$s -XX:SharedArchiveFile=%1$s%3$s;"
+            + " else %2$s -XX:ArchiveClassesAtExit=%1$s%3$s; fi",
+        archive, jvm, main);
   }
 
   /** One timed run of a shell command line: wall and CPU seconds, and what it printed. */
