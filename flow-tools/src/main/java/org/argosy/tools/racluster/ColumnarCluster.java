@@ -107,7 +107,7 @@ final class ColumnarCluster {
     for (long[] entry : order) {
       Groups groups = tables.get((int) entry[1]);
       int g = (int) entry[2];
-      merged.merge(groups.names[g], groups.aggregates[g], FlowMerge::merge);
+      merged.merge(groups.names[g], groups.aggregate(g), FlowMerge::merge);
     }
     return merged;
   }
@@ -201,12 +201,19 @@ final class ColumnarCluster {
           at = column.encode(row, key, at);
         }
         // rows of one key often come together (one conversation's status records, one service)
-        int group = lastGroup >= 0 && Arrays.equals(key, lastKey) ? lastGroup : groups.find(key);
+        int group;
+        int hash = 0;
+        if (lastGroup >= 0 && Arrays.equals(key, lastKey)) {
+          group = lastGroup;
+        } else {
+          hash = Groups.hash(key);
+          group = groups.find(key, hash);
+        }
         if (group < 0) {
           if (!filtering) {
             reader.read(batch, row, view, keyFields);
           }
-          group = groups.add(key, keys.keyOf(view), position | row);
+          group = groups.add(key, hash, keys.keyOf(view), position | row);
         }
         if (group != lastGroup) {
           lastGroup = group;
@@ -214,7 +221,8 @@ final class ColumnarCluster {
         }
         int offset = row * Long.BYTES;
         FlowMerge.add(
-            groups.aggregates[group],
+            groups.rows,
+            groups.valuesAt(group),
             spkts.getLong(offset),
             dpkts.getLong(offset),
             sbytes.getLong(offset),
@@ -396,30 +404,39 @@ final class ColumnarCluster {
 
   /**
    * An open-addressing table from packed keys to groups. A slot holds a group's hash beside its
-   * number, so a probe reads the group's key only when the hashes are equal: one memory access
-   * fewer per row where the groups outgrow the caches.
+   * number, so a probe reads the group's row only when the hashes are equal. A group's row holds
+   * its key's words and then {@link FlowMerge}'s values, so that a row's key and counters come in
+   * one memory access where the groups outgrow the caches.
    */
   private static final class Groups {
     private final int width;
+    private final int rowLength;
     private long[] slots = new long[1 << 10]; // hash << 32 | group + 1; 0 when free
-    private long[] keys;
-    FlowAggregate[] aggregates;
+    long[] rows;
     String[] names;
     long[] first;
     int size;
 
     Groups(int width) {
       this.width = width;
+      this.rowLength = width + FlowMerge.VALUES;
       int capacity = 1 << 9;
-      keys = new long[capacity * width];
-      aggregates = new FlowAggregate[capacity];
+      rows = new long[capacity * rowLength];
       names = new String[capacity];
       first = new long[capacity];
     }
 
-    /** The group of {@code key}, or -1. */
-    int find(long[] key) {
-      int hash = hash(key);
+    /** Where the merge's values of {@code group} start in {@link #rows}. */
+    int valuesAt(int group) {
+      return group * rowLength + width;
+    }
+
+    FlowAggregate aggregate(int group) {
+      return FlowMerge.toAggregate(rows, valuesAt(group));
+    }
+
+    /** The group of {@code key}, whose {@link #hash} is {@code hash}, or -1. */
+    int find(long[] key, int hash) {
       int mask = slots.length - 1;
       for (int slot = hash & mask; ; slot = (slot + 1) & mask) {
         long entry = slots[slot];
@@ -427,25 +444,24 @@ final class ColumnarCluster {
           return -1;
         }
         int group = (int) entry - 1;
-        if ((int) (entry >>> 32) == hash
-            && Arrays.equals(keys, group * width, group * width + width, key, 0, width)) {
+        int at = group * rowLength;
+        if ((int) (entry >>> 32) == hash && Arrays.equals(rows, at, at + width, key, 0, width)) {
           return group;
         }
       }
     }
 
-    /** A new group for {@code key}, whose first row was at {@code position}. */
-    int add(long[] key, String name, long position) {
-      if (size == aggregates.length) {
+    /** A new group for {@code key} (hash {@code hash}), whose first row was at {@code position}. */
+    int add(long[] key, int hash, String name, long position) {
+      if (size == names.length) {
         int capacity = size * 2;
-        keys = Arrays.copyOf(keys, capacity * width);
-        aggregates = Arrays.copyOf(aggregates, capacity);
+        rows = Arrays.copyOf(rows, capacity * rowLength);
         names = Arrays.copyOf(names, capacity);
         first = Arrays.copyOf(first, capacity);
       }
       int group = size++;
-      System.arraycopy(key, 0, keys, group * width, width);
-      aggregates[group] = FlowMerge.empty();
+      System.arraycopy(key, 0, rows, group * rowLength, width);
+      FlowMerge.clear(rows, valuesAt(group));
       names[group] = name;
       first[group] = position;
       if (size * 2 > slots.length) {
@@ -457,7 +473,7 @@ final class ColumnarCluster {
           }
         }
       }
-      place((long) hash(key) << 32 | (group + 1));
+      place((long) hash << 32 | (group + 1));
       return group;
     }
 
@@ -474,7 +490,7 @@ final class ColumnarCluster {
      * Multiplicative hashing with the high half folded down after every product: a product's low
      * bits depend only on the factor's low bits, and an IPv4 address lies in a word's high bytes.
      */
-    private static int hash(long[] key) {
+    static int hash(long[] key) {
       long h = 0;
       for (long word : key) {
         h = (h ^ word) * 0x9E3779B97F4A7C15L;
