@@ -1,5 +1,6 @@
 package org.argosy.query.filter;
 
+import java.util.Set;
 import java.util.function.ToDoubleFunction;
 import org.argosy.avro.FlowRecord;
 
@@ -9,36 +10,67 @@ import org.argosy.avro.FlowRecord;
  * src}/{@code dst} qualifier is given. Values are those of the one record being filtered.
  */
 enum Counter {
-  PKTS("pkts", r -> r.getSpkts(), r -> r.getDpkts(), r -> r.getSpkts() + r.getDpkts()),
-  BYTES("bytes", r -> r.getSbytes(), r -> r.getDbytes(), r -> r.getSbytes() + r.getDbytes()),
+  PKTS(
+      "pkts",
+      measure(r -> r.getSpkts(), "spkts"),
+      measure(r -> r.getDpkts(), "dpkts"),
+      measure(r -> r.getSpkts() + r.getDpkts(), "spkts", "dpkts")),
+  BYTES(
+      "bytes",
+      measure(r -> r.getSbytes(), "sbytes"),
+      measure(r -> r.getDbytes(), "dbytes"),
+      measure(r -> r.getSbytes() + r.getDbytes(), "sbytes", "dbytes")),
   APPBYTES(
       "appbytes",
-      r -> r.getSappbytes(),
-      r -> r.getDappbytes(),
-      r -> r.getSappbytes() + r.getDappbytes()),
-  TTL("ttl", r -> orNaN(r.getSttl()), r -> orNaN(r.getDttl()), null),
-  TOS("tos", r -> orNaN(r.getStos()), r -> orNaN(r.getDtos()), null),
-  DUR("dur", null, null, Counter::seconds),
+      measure(r -> r.getSappbytes(), "sappbytes"),
+      measure(r -> r.getDappbytes(), "dappbytes"),
+      measure(r -> r.getSappbytes() + r.getDappbytes(), "sappbytes", "dappbytes")),
+  TTL(
+      "ttl",
+      measure(r -> orNaN(r.getSttl()), "sttl"),
+      measure(r -> orNaN(r.getDttl()), "dttl"),
+      null),
+  TOS(
+      "tos",
+      measure(r -> orNaN(r.getStos()), "stos"),
+      measure(r -> orNaN(r.getDtos()), "dtos"),
+      null),
+  DUR("dur", null, null, measure(Counter::seconds, "stime", "ltime")),
   LOAD(
       "load",
-      r -> perSecond(r.getSbytes() * 8, r),
-      r -> perSecond(r.getDbytes() * 8, r),
-      r -> perSecond((r.getSbytes() + r.getDbytes()) * 8, r)),
+      measure(r -> perSecond(r.getSbytes() * 8, r), "sbytes", "stime", "ltime"),
+      measure(r -> perSecond(r.getDbytes() * 8, r), "dbytes", "stime", "ltime"),
+      measure(
+          r -> perSecond((r.getSbytes() + r.getDbytes()) * 8, r),
+          "sbytes",
+          "dbytes",
+          "stime",
+          "ltime")),
   RATE(
       "rate",
-      r -> perSecond(r.getSpkts(), r),
-      r -> perSecond(r.getDpkts(), r),
-      r -> perSecond(r.getSpkts() + r.getDpkts(), r));
+      measure(r -> perSecond(r.getSpkts(), r), "spkts", "stime", "ltime"),
+      measure(r -> perSecond(r.getDpkts(), r), "dpkts", "stime", "ltime"),
+      measure(r -> perSecond(r.getSpkts() + r.getDpkts(), r), "spkts", "dpkts", "stime", "ltime"));
 
   /** A reader that is serializable, so compiled filters are. */
   interface Reader extends ToDoubleFunction<FlowRecord>, java.io.Serializable {}
 
-  private final String word;
-  private final Reader source;
-  private final Reader destination;
-  private final Reader total;
+  /** A value read from a record, and the record fields (Avro names) reading it takes. */
+  private record Measure(Reader reader, Set<String> fields) {
 
-  Counter(String word, Reader source, Reader destination, Reader total) {
+    Term compared(Comparison comparison, double operand) {
+      // The predicate captures the reader, not this Measure, which is not serializable.
+      Reader read = reader;
+      return new Term(r -> comparison.holds(read.applyAsDouble(r), operand), fields);
+    }
+  }
+
+  private final String word;
+  private final Measure source;
+  private final Measure destination;
+  private final Measure total;
+
+  Counter(String word, Measure source, Measure destination, Measure total) {
     this.word = word;
     this.source = source;
     this.destination = destination;
@@ -57,16 +89,12 @@ enum Counter {
    * The test {@code value <comparison> operand} on the qualified side; unqualified it is the total
    * where there is one, else either side (a missing TTL or TOS never matches).
    */
-  FlowPredicate compare(Side side, boolean qualified, Comparison comparison, double operand) {
+  Term compare(Side side, boolean qualified, Comparison comparison, double operand) {
     if (!qualified && total != null) {
-      Reader read = total;
-      return r -> comparison.holds(read.applyAsDouble(r), operand);
+      return total.compared(comparison, operand);
     }
-    Reader src = source;
-    Reader dst = destination;
     return side.combine(
-        r -> comparison.holds(src.applyAsDouble(r), operand),
-        r -> comparison.holds(dst.applyAsDouble(r), operand));
+        source.compared(comparison, operand), destination.compared(comparison, operand));
   }
 
   static Counter byWord(String word) {
@@ -76,6 +104,10 @@ enum Counter {
       }
     }
     return null;
+  }
+
+  private static Measure measure(Reader reader, String... fields) {
+    return new Measure(reader, Set.of(fields));
   }
 
   private static double orNaN(Integer value) {

@@ -10,8 +10,8 @@ import org.argosy.query.ProtocolNames;
 import org.argosy.query.filter.FilterLexer.Token;
 
 /**
- * Recursive-descent parser of Argus's filter language, compiling straight to {@link
- * FlowPredicate}s:
+ * Recursive-descent parser of Argus's filter language, compiling straight to {@link Term}s: a
+ * {@link FlowPredicate} and the record fields it reads, collected as each primitive is built.
  *
  * <pre>
  * filter    := or
@@ -84,34 +84,34 @@ final class FilterParser {
     this.tokens = FilterLexer.tokens(filter);
   }
 
-  FlowPredicate parse() {
-    FlowPredicate predicate = or();
+  Term parse() {
+    Term term = or();
     Token next = peek();
     if (!next.isEnd()) {
       throw fail(next, "expected 'and', 'or' or the end of the filter, found " + next.describe());
     }
-    return predicate;
+    return term;
   }
 
-  private FlowPredicate or() {
-    FlowPredicate predicate = and();
+  private Term or() {
+    Term term = and();
     while (isWord(peek(), "or") || peek().text().equals("||")) {
       advance();
-      predicate = predicate.or(and());
+      term = term.or(and());
     }
-    return predicate;
+    return term;
   }
 
-  private FlowPredicate and() {
-    FlowPredicate predicate = unary();
+  private Term and() {
+    Term term = unary();
     while (isWord(peek(), "and") || peek().text().equals("&&")) {
       advance();
-      predicate = predicate.and(unary());
+      term = term.and(unary());
     }
-    return predicate;
+    return term;
   }
 
-  private FlowPredicate unary() {
+  private Term unary() {
     Token token = peek();
     if (isWord(token, "not") || token.text().equals("!")) {
       advance();
@@ -119,7 +119,7 @@ final class FilterParser {
     }
     if (token.text().equals("(")) {
       advance();
-      FlowPredicate inner = or();
+      Term inner = or();
       Token close = peek();
       if (!close.text().equals(")")) {
         throw fail(
@@ -135,7 +135,7 @@ final class FilterParser {
     return primitive();
   }
 
-  private FlowPredicate primitive() {
+  private Term primitive() {
     Token token = advance();
     String word = word(token);
     if (word.equals("src") || word.equals("dst")) {
@@ -150,28 +150,41 @@ final class FilterParser {
       }
       case "vlan" -> {
         int id = integer(advance(), "a VLAN id", 4095);
-        return r -> r.getVlanIds().contains(id);
+        return Term.reading(r -> r.getVlanIds().contains(id), "vlanIds");
       }
       case "mpls" -> {
         int label = integer(advance(), "an MPLS label", 0xFFFFF);
-        return r -> r.getMplsLabels().contains(label);
+        return Term.reading(r -> r.getMplsLabels().contains(label), "mplsLabels");
       }
       case "con" -> {
         // Argus: the responder answered (TCP connected or refused, UDP/ICMP replied). A TCP
         // direction is '->' once the SYN was seen, answered or not: read the answer elsewhere.
-        return FilterParser::responderAnswered;
+        return Term.reading(
+            FilterParser::responderAnswered,
+            "dpkts",
+            "direction",
+            "proto",
+            "synAckMicros",
+            "state");
       }
       case "syn" -> {
-        return r -> isTcp(r) && !r.getDirection().contains("?");
+        return Term.reading(r -> isTcp(r) && !r.getDirection().contains("?"), "proto", "direction");
       }
       case "synack" -> {
-        return r -> isTcp(r) && (r.getSynAckMicros() != null || r.getState().equals("ACC"));
+        return Term.reading(
+            r -> isTcp(r) && (r.getSynAckMicros() != null || r.getState().equals("ACC")),
+            "proto",
+            "synAckMicros",
+            "state");
       }
       case "fin" -> {
-        return r -> isTcp(r) && (r.getState().equals("FIN") || r.getState().equals("CLO"));
+        return Term.reading(
+            r -> isTcp(r) && (r.getState().equals("FIN") || r.getState().equals("CLO")),
+            "proto",
+            "state");
       }
       case "reset", "rst" -> {
-        return r -> r.getState().equals("RST");
+        return Term.reading(r -> r.getState().equals("RST"), "state");
       }
       default -> {
         // handled below
@@ -182,23 +195,22 @@ final class FilterParser {
     }
     if (ETHERTYPES.containsKey(word)) {
       int etherType = ETHERTYPES.get(word);
-      return r -> r.getEtherType() == etherType;
+      return Term.reading(r -> r.getEtherType() == etherType, "etherType");
     }
     Integer protocol = protocolByName(word);
     if (protocol != null) {
-      int number = protocol;
-      return r -> r.getProto() != null && r.getProto() == number;
+      return protocol(protocol);
     }
     if (STATES.contains(word)) {
       String state = word.toUpperCase(Locale.ROOT);
-      return r -> r.getState().equals(state);
+      return Term.reading(r -> r.getState().equals(state), "state");
     }
     String hint = isNumber(token.text()) ? " (repeat the keyword, e.g. 'port 80 or port 443')" : "";
     throw fail(token, "expected " + TERMS + ", found " + token.describe() + hint);
   }
 
   /** After {@code src} or {@code dst}: an optional second half of the qualifier, then the term. */
-  private FlowPredicate qualified(Token first) {
+  private Term qualified(Token first) {
     Side side = word(first).equals("src") ? Side.SRC : Side.DST;
     if (side == Side.SRC
         && (isWord(peek(), "or") || isWord(peek(), "and"))
@@ -211,7 +223,7 @@ final class FilterParser {
   }
 
   /** The terms that take a side: addresses, ports and counters. */
-  private FlowPredicate sided(Token token, Side side, boolean qualified) {
+  private Term sided(Token token, Side side, boolean qualified) {
     String word = word(token);
     switch (word) {
       case "host" -> {
@@ -265,7 +277,7 @@ final class FilterParser {
     }
   }
 
-  private FlowPredicate net(Side side, Token operand) {
+  private Term net(Side side, Token operand) {
     String text = operand.text();
     int slash = text.indexOf('/');
     String literal = slash < 0 ? text : text.substring(0, slash);
@@ -301,7 +313,7 @@ final class FilterParser {
   }
 
   /** Records whose address on {@code side} starts with the first {@code bits} of {@code prefix}. */
-  private static FlowPredicate addressPrefix(Side side, IpAddress prefix, int bits) {
+  private static Term addressPrefix(Side side, IpAddress prefix, int bits) {
     byte[] want = prefix.bytes().clone();
     byte[] mask = new byte[16];
     for (int i = 0; i < 16; i++) {
@@ -310,7 +322,8 @@ final class FilterParser {
       want[i] &= mask[i];
     }
     return side.combine(
-        r -> inPrefix(r.getSaddr(), want, mask), r -> inPrefix(r.getDaddr(), want, mask));
+        Term.reading(r -> inPrefix(r.getSaddr(), want, mask), "saddr"),
+        Term.reading(r -> inPrefix(r.getDaddr(), want, mask), "daddr"));
   }
 
   private static boolean inPrefix(IpAddress address, byte[] want, byte[] mask) {
@@ -326,7 +339,7 @@ final class FilterParser {
     return true;
   }
 
-  private FlowPredicate portRange(Side side, Token operand) {
+  private Term portRange(Side side, Token operand) {
     String text = operand.text();
     int dash = text.indexOf('-');
     if (dash <= 0 || dash == text.length() - 1) {
@@ -341,13 +354,15 @@ final class FilterParser {
     return ports(side, low, high);
   }
 
-  private static FlowPredicate ports(Side side, int low, int high) {
+  private static Term ports(Side side, int low, int high) {
     return side.combine(
-        r -> r.getSport() != null && r.getSport() >= low && r.getSport() <= high,
-        r -> r.getDport() != null && r.getDport() >= low && r.getDport() <= high);
+        Term.reading(
+            r -> r.getSport() != null && r.getSport() >= low && r.getSport() <= high, "sport"),
+        Term.reading(
+            r -> r.getDport() != null && r.getDport() >= low && r.getDport() <= high, "dport"));
   }
 
-  private FlowPredicate protocolNumber(Token operand) {
+  private Term protocolNumber(Token operand) {
     String word = word(operand);
     Integer number = isNumber(word) ? Integer.valueOf(integer(operand, "a protocol", 255)) : null;
     if (number == null) {
@@ -359,8 +374,11 @@ final class FilterParser {
           "expected a protocol number 0..255 or name (tcp, udp, icmp, ...) after 'proto', found "
               + operand.describe());
     }
-    int protocol = number;
-    return r -> r.getProto() != null && r.getProto() == protocol;
+    return protocol(number);
+  }
+
+  private static Term protocol(int number) {
+    return Term.reading(r -> r.getProto() != null && r.getProto() == number, "proto");
   }
 
   private static Integer protocolByName(String word) {

@@ -1,6 +1,7 @@
 package org.argosy.query.filter;
 
 import java.io.Serializable;
+import java.util.Set;
 import org.argosy.avro.FlowRecord;
 
 /**
@@ -11,15 +12,17 @@ import org.argosy.avro.FlowRecord;
  */
 public final class FlowFilter implements Serializable {
 
-  private static final long serialVersionUID = 1L;
-  private static final FlowFilter ALL = new FlowFilter("", record -> true);
+  private static final long serialVersionUID = 2L;
+  private static final FlowFilter ALL = new FlowFilter("", Term.reading(record -> true));
 
   private final String text;
   private final FlowPredicate predicate;
+  private final Set<String> fields;
 
-  private FlowFilter(String text, FlowPredicate predicate) {
+  private FlowFilter(String text, Term term) {
     this.text = text;
-    this.predicate = predicate;
+    this.predicate = term.predicate();
+    this.fields = term.fields();
   }
 
   /**
@@ -41,6 +44,15 @@ public final class FlowFilter implements Serializable {
 
   public boolean matches(FlowRecord record) {
     return predicate.test(record);
+  }
+
+  /**
+   * The {@link FlowRecord} fields (Avro names, as the columns of a columnar flow file) that {@link
+   * #matches} can read: a record whose other fields hold defaults, nulls or any other values gets
+   * the same answer, so a reader need fill only these. Empty for {@link #all()}. Unmodifiable.
+   */
+  public Set<String> fields() {
+    return fields;
   }
 
   /** Whether this is the match-everything filter (a blank expression). */

@@ -10,8 +10,8 @@ enum Side {
   EITHER,
   BOTH;
 
-  /** Combines the tests of the two sides as the qualifier asks. */
-  FlowPredicate combine(FlowPredicate source, FlowPredicate destination) {
+  /** Combines the tests of the two sides, and the fields they read, as the qualifier asks. */
+  Term combine(Term source, Term destination) {
     return switch (this) {
       case SRC -> source;
       case DST -> destination;
