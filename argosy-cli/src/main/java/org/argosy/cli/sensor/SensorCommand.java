@@ -71,8 +71,10 @@ public final class SensorCommand implements Callable<Integer> {
   @Option(
       names = "-w",
       paramLabel = "FILE",
-      description = "Write the records to an Avro container file (Zstandard blocks).")
-  private Path avroFile;
+      description =
+          "Write the records to a flow file: an Avro container file (Zstandard blocks), or the"
+              + " columnar file when FILE ends in .arrow (complete when the sensor stops).")
+  private Path flowFile;
 
   @Option(names = "--print", description = "Print one readable line per record.")
   private boolean print;
@@ -255,7 +257,7 @@ public final class SensorCommand implements Callable<Integer> {
     if (!interfaces.isEmpty() && !(files.isEmpty() && directories.isEmpty())) {
       throw usage("-i cannot be combined with -r or -R: live and file time do not mix");
     }
-    if (avroFile == null && !print && kafka == null) {
+    if (flowFile == null && !print && kafka == null) {
       throw usage("name an output: -w FILE, --print or --kafka HOST:PORT");
     }
     if (spec.commandLine().getParseResult().hasMatchedOption("--topic") && kafka == null) {
@@ -288,10 +290,10 @@ public final class SensorCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw usage("--filter: " + e.getMessage());
     }
-    if (avroFile != null) {
-      Path parent = avroFile.toAbsolutePath().getParent();
+    if (flowFile != null) {
+      Path parent = flowFile.toAbsolutePath().getParent();
       if (parent == null || !Files.isDirectory(parent)) {
-        throw usage("-w: directory of " + avroFile + " does not exist");
+        throw usage("-w: directory of " + flowFile + " does not exist");
       }
     }
   }
@@ -373,8 +375,11 @@ public final class SensorCommand implements Callable<Integer> {
 
   private FlowRecordSink openSinks() throws IOException {
     List<FlowRecordSink> sinks = new ArrayList<>();
-    if (avroFile != null) {
-      sinks.add(new AvroFileFlowRecordSink(avroFile));
+    if (flowFile != null) {
+      sinks.add(
+          flowFile.getFileName().toString().endsWith(".arrow")
+              ? new ArrowFileFlowRecordSink(flowFile)
+              : new AvroFileFlowRecordSink(flowFile));
     }
     if (print) {
       sinks.add(new PrintFlowRecordSink(spec.commandLine().getOut()));

@@ -7,6 +7,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,7 @@ import java.util.stream.LongStream;
 import org.argosy.avro.FlowRecord;
 import org.argosy.cli.Argosy;
 import org.argosy.query.IpAddresses;
+import org.argosy.tools.io.FlowFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -68,6 +70,21 @@ class SensorCommandFileITCase {
     assertThat(records.stream().mapToLong(FlowRecord::getSeq))
         .containsExactlyElementsOf(LongStream.range(0, records.size()).boxed().toList());
     assertThat(err.toString()).contains(DEMO_PACKETS + " packets").contains("skipped none");
+  }
+
+  @Test
+  void writesTheSameRecordsIntoAColumnarFile(@TempDir Path work) throws Exception {
+    Path avro = work.resolve("flows.avro");
+    Path arrow = work.resolve("flows.arrow");
+    assertThat(run("sensor", "-r", DEMO.toString(), "-w", avro.toString())).isZero();
+    assertThat(run("sensor", "-r", DEMO.toString(), "-w", arrow.toString()))
+        .as(err.toString())
+        .isZero();
+
+    assertThat(FlowFiles.isArrow(arrow.toString())).isTrue();
+    List<FlowRecord> columnar = new ArrayList<>();
+    FlowFiles.read(arrow.toString(), columnar::add);
+    assertThat(columnar).isEqualTo(FlowRecordFiles.read(avro));
   }
 
   @Test

@@ -80,7 +80,11 @@ public final class ArrowFlowFiles {
       }
     }
 
-    private void flush() throws IOException {
+    /** Writes the records added since the last batch as a batch of their own (none: nothing). */
+    public void flush() throws IOException {
+      if (rows == 0) {
+        return;
+      }
       batch.setRowCount(rows);
       writer.writeBatch();
       batch.allocateNew();
@@ -93,9 +97,7 @@ public final class ArrowFlowFiles {
       try (allocator;
           batch;
           writer) {
-        if (rows > 0) {
-          flush();
-        }
+        flush();
         writer.end();
       }
     }
