@@ -61,7 +61,7 @@ public final class ArrowFlowFiles {
    * is made here from {@link FlowColumns#LAYOUT}.
    */
   public static final class Writer implements Closeable {
-    private static final Schema SCHEMA =
+    static final Schema SCHEMA =
         new Schema(FlowColumns.LAYOUT.stream().map(Writer::field).toList());
 
     private final BufferAllocator allocator = new RootAllocator(MEMORY_LIMIT);
