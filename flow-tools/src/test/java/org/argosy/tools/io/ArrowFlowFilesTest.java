@@ -87,6 +87,20 @@ class ArrowFlowFilesTest {
     assertThat(refilled).isEqualTo(written.stream().map(FlowRecord::toString).toList());
   }
 
+  /** Standard input ({@code -r -}) is read whole and its batches read where they lie. */
+  @Test
+  void aFileGivenAsBytesComesBackEqual() throws Exception {
+    List<FlowRecord> read = new ArrayList<>();
+    try (ArrowFlowFiles.Reader reader = ArrowFlowFiles.Reader.of("-", Files.readAllBytes(arrow))) {
+      reader.forEach(read::add, false);
+    }
+    assertThat(read).isEqualTo(written);
+    byte[] cut = Arrays.copyOf(Files.readAllBytes(arrow), 100);
+    assertThatThrownBy(() -> ArrowFlowFiles.Reader.of("-", cut))
+        .isInstanceOf(FlowFiles.FlowFileException.class)
+        .hasMessageStartingWith("-: unreadable Arrow file: ");
+  }
+
   @Test
   void everyFieldAndEveryNullSurvivesAcrossBatches() throws Exception {
     // the demo has no VLAN, MPLS or handshake times: records that have every field, and none
