@@ -3,32 +3,29 @@ package org.argosy.tools.io;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.channels.SeekableByteChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
+import org.apache.arrow.flatbuf.Block;
+import org.apache.arrow.flatbuf.Footer;
+import org.apache.arrow.flatbuf.Message;
 import org.apache.arrow.flatbuf.MessageHeader;
-import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.flatbuf.RecordBatch;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.ForeignAllocation;
 import org.apache.arrow.memory.RootAllocator;
-import org.apache.arrow.memory.util.MemoryUtil;
-import org.apache.arrow.vector.VectorLoader;
 import org.apache.arrow.vector.VectorSchemaRoot;
-import org.apache.arrow.vector.ipc.ArrowFileReader;
 import org.apache.arrow.vector.ipc.ArrowFileWriter;
-import org.apache.arrow.vector.ipc.ReadChannel;
-import org.apache.arrow.vector.ipc.message.ArrowBlock;
-import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
-import org.apache.arrow.vector.ipc.message.MessageMetadataResult;
-import org.apache.arrow.vector.ipc.message.MessageSerializer;
-import org.apache.arrow.vector.util.ByteArrayReadableSeekableByteChannel;
-import org.apache.arrow.vector.util.ValueVectorUtility;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.FieldType;
+import org.apache.arrow.vector.types.pojo.Schema;
 import org.argosy.avro.FlowRecord;
 import org.argosy.tools.io.FlowFiles.FlowFileException;
 
@@ -37,7 +34,7 @@ import org.argosy.tools.io.FlowFiles.FlowFileException;
  * {@value #BATCH_ROWS} rows, a footer that indexes them), columns as {@link FlowColumns} lays them
  * out, uncompressed so that a batch is used where it lies. pyarrow, Polars, DuckDB, R and Spark
  * read it as it is. The footer lets a reader load any batch on its own, which racluster's threads
- * do.
+ * do. Writing goes through Arrow Java; reading reads the format itself ({@link Reader}).
  */
 public final class ArrowFlowFiles {
 
@@ -47,8 +44,8 @@ public final class ArrowFlowFiles {
   static final int BATCH_ROWS = 65_536;
 
   /**
-   * Memory one reader or writer may take: a batch is about 13 MB, so a file whose lengths ask for
-   * more is corrupt, and it is an error rather than an exhausted heap.
+   * Memory a writer may take: a batch is about 13 MB, so a batch that needs more is a bug, and it
+   * is an error rather than an exhausted heap.
    */
   private static final long MEMORY_LIMIT = 1L << 30;
 
@@ -59,10 +56,16 @@ public final class ArrowFlowFiles {
     return head.length >= MAGIC.length && Arrays.equals(Arrays.copyOf(head, MAGIC.length), MAGIC);
   }
 
-  /** Writes flow records into a columnar flow file. */
+  /**
+   * Writes flow records into a columnar flow file. Arrow Java's schema, which only writing needs,
+   * is made here from {@link FlowColumns#LAYOUT}.
+   */
   public static final class Writer implements Closeable {
+    static final Schema SCHEMA =
+        new Schema(FlowColumns.LAYOUT.stream().map(Writer::field).toList());
+
     private final BufferAllocator allocator = new RootAllocator(MEMORY_LIMIT);
-    private final VectorSchemaRoot batch = VectorSchemaRoot.create(FlowColumns.SCHEMA, allocator);
+    private final VectorSchemaRoot batch = VectorSchemaRoot.create(SCHEMA, allocator);
     private final ArrowFileWriter writer;
     private int rows;
 
@@ -70,6 +73,24 @@ public final class ArrowFlowFiles {
       writer = new ArrowFileWriter(batch, null, out);
       writer.start();
       batch.allocateNew();
+    }
+
+    private static Field field(FlowColumns.Layout column) {
+      ArrowType type =
+          switch (column.type()) {
+            case INT32 -> new ArrowType.Int(32, true);
+            case INT64 -> new ArrowType.Int(64, true);
+            case TIMESTAMP ->
+                new ArrowType.Timestamp(org.apache.arrow.vector.types.TimeUnit.MICROSECOND, "UTC");
+            case UTF8 -> ArrowType.Utf8.INSTANCE;
+            case ADDRESS, MAC -> new ArrowType.FixedSizeBinary(column.type().width());
+            case INT32_LIST -> ArrowType.List.INSTANCE;
+          };
+      List<Field> children =
+          column.type() == ColumnType.INT32_LIST
+              ? List.of(field(new FlowColumns.Layout(ColumnType.ITEM, ColumnType.INT32, false)))
+              : null;
+      return new Field(column.name(), new FieldType(column.nullable(), type, null), children);
     }
 
     /** Adds one record; it may be refilled as soon as this returns. */
@@ -103,24 +124,37 @@ public final class ArrowFlowFiles {
     }
   }
 
-  /** An open columnar flow file whose batches can be loaded in any order. */
+  /**
+   * An open columnar flow file whose batches can be loaded in any order. It reads the IPC file
+   * format with Arrow's FlatBuffers classes alone: Arrow Java's reader needs its schema classes,
+   * whose set-up (a JSON mapper) takes longer than racluster takes to read a million records. The
+   * file: {@code ARROW1}, 2 bytes of padding, the schema and batch messages, the footer, the
+   * footer's length as a 32-bit integer and {@code ARROW1}; integers little-endian.
+   */
   public static final class Reader implements AutoCloseable {
+    /** The magic and its padding before the first message. */
+    private static final int HEAD_LENGTH = 8;
+
+    /** After the footer: its length and the magic. */
+    private static final int TAIL_LENGTH = Integer.BYTES + 6;
+
+    /** The marker (0xFFFFFFFF) before a message's metadata length, which older files lack. */
+    private static final int CONTINUATION = -1;
+
     private final String name;
-    private final BufferAllocator allocator = new RootAllocator(MEMORY_LIMIT);
-    private final ArrowFileReader reader;
-    private final List<ArrowBlock> blocks;
+    private final Closeable source;
     private final Bytes bytes;
-    private final VectorLoader loader;
+    private final List<Place> places;
     private final FlowColumns.Rows rows = new FlowColumns.Rows();
 
-    /** The loaded batch's bytes, kept reachable (mapped) while its vectors point into them. */
-    private ByteBuffer current;
+    /** Where a batch's message lies, as the footer has it. */
+    private record Place(long offset, int metadataLength, long bodyLength) {}
 
     /** Where a batch's bytes are: the file mapped into memory, or standard input read whole. */
     private interface Bytes {
       long size() throws IOException;
 
-      /** Direct memory holding {@code length} bytes of the file from {@code offset} on. */
+      /** {@code length} bytes of the file from {@code offset} on. */
       ByteBuffer at(long offset, int length) throws IOException;
     }
 
@@ -150,10 +184,10 @@ public final class ArrowFlowFiles {
 
     /** Reads a whole file given as bytes ({@code -}, standard input, has no footer to seek to). */
     public static Reader of(String name, byte[] content) throws FlowFileException {
-      ByteBuffer direct = ByteBuffer.allocateDirect(content.length).put(content);
+      ByteBuffer whole = ByteBuffer.wrap(content);
       return new Reader(
           name,
-          new ByteArrayReadableSeekableByteChannel(content),
+          () -> {},
           new Bytes() {
             @Override
             public long size() {
@@ -162,30 +196,38 @@ public final class ArrowFlowFiles {
 
             @Override
             public ByteBuffer at(long offset, int length) {
-              return direct.slice((int) offset, length);
+              return whole.slice((int) offset, length);
             }
           });
     }
 
     /**
-     * Reads the footer through {@code channel}, named {@code name} in errors, and checks that the
-     * file holds flow records; the reader owns the channel.
+     * Reads the footer of {@code bytes}, named {@code name} in errors, and checks that the file
+     * holds flow records; the reader closes {@code source}, what the bytes come from.
      */
-    private Reader(String name, SeekableByteChannel channel, Bytes bytes) throws FlowFileException {
+    private Reader(String name, Closeable source, Bytes bytes) throws FlowFileException {
       this.name = name;
+      this.source = source;
       this.bytes = bytes;
-      ArrowFileReader opened = new ArrowFileReader(channel, allocator);
       try {
-        String problem = FlowColumns.problem(opened.getVectorSchemaRoot().getSchema());
+        Footer footer = footer();
+        String problem =
+            footer.schema() == null ? "no schema" : FlowColumns.problem(footer.schema());
         if (problem != null) {
           throw new IllegalArgumentException("not a flow file: " + problem);
         }
-        blocks = opened.getRecordBlocks();
-        reader = opened;
-        loader = new VectorLoader(opened.getVectorSchemaRoot());
+        if (footer.dictionariesLength() > 0) {
+          throw new IllegalArgumentException("it has dictionaries, which flow files do not");
+        }
+        List<Place> found = new ArrayList<>();
+        Block block = new Block();
+        for (int i = 0; i < footer.recordBatchesLength(); i++) {
+          footer.recordBatches(block, i);
+          found.add(new Place(block.offset(), block.metaDataLength(), block.bodyLength()));
+        }
+        places = found;
       } catch (IOException | RuntimeException e) {
-        try (allocator;
-            opened) {
+        try (source) {
           throw damaged("unreadable Arrow file: " + e.getMessage(), e);
         } catch (IOException closing) {
           e.addSuppressed(closing);
@@ -194,79 +236,93 @@ public final class ArrowFlowFiles {
       }
     }
 
+    private Footer footer() throws IOException {
+      long size = bytes.size();
+      if (size < HEAD_LENGTH + TAIL_LENGTH) {
+        throw new IOException("only " + size + " bytes");
+      }
+      ByteBuffer tail = bytes.at(size - TAIL_LENGTH, TAIL_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
+      byte[] magic = new byte[MAGIC.length];
+      tail.get(Integer.BYTES, magic);
+      if (!isArrow(magic)) {
+        throw new IOException("no " + new String(MAGIC, StandardCharsets.US_ASCII) + " at the end");
+      }
+      int length = tail.getInt(0);
+      if (length <= 0 || length > size - HEAD_LENGTH - TAIL_LENGTH) {
+        throw new IOException("a footer of " + length + " bytes in " + size);
+      }
+      return Footer.getRootAsFooter(bytes.at(size - TAIL_LENGTH - length, length));
+    }
+
     public String name() {
       return name;
     }
 
     public int batches() {
-      return blocks.size();
+      return places.size();
     }
 
     /**
      * Loads batch {@code index}, its buffers checked against its row count. Values are not checked
-     * (that costs more than reading them); Arrow checks every read against its buffer's bounds, so
-     * a corrupt offset is an exception that {@link #read} and the callers of {@link #damaged} turn
+     * (that costs more than reading them); every read is checked against its buffer's bounds, so a
+     * corrupt offset is an exception that {@link #read} and the callers of {@link #damaged} turn
      * into an error naming the file.
      */
-    public VectorSchemaRoot load(int index) throws FlowFileException {
+    public FlowBatch load(int index) throws FlowFileException {
       try {
-        return loadMapped(blocks.get(index));
+        return loadMapped(places.get(index));
       } catch (IOException | RuntimeException e) {
         throw damaged(
-            "batch " + (index + 1) + " of " + blocks.size() + " unreadable: " + e.getMessage(), e);
+            "batch " + (index + 1) + " of " + places.size() + " unreadable: " + e.getMessage(), e);
       }
     }
 
     /**
-     * Loads a batch whose vectors point into the file's pages (mapped) rather than into a copy:
-     * only the pages of the columns a reader touches are read, and nothing is copied. Arrow's own
-     * loader copies the whole batch, every column, into memory it allocates.
+     * Loads a batch whose buffers are the file's pages (mapped) rather than a copy: only the pages
+     * of the columns a reader touches are read, and nothing is copied.
      */
-    private VectorSchemaRoot loadMapped(ArrowBlock block) throws IOException {
-      long offset = block.getOffset();
-      int metadataLength = block.getMetadataLength();
-      long length = metadataLength + block.getBodyLength();
-      if (offset < 0
-          || metadataLength <= 0
-          || block.getBodyLength() < 0
+    private FlowBatch loadMapped(Place place) throws IOException {
+      long length = place.metadataLength() + place.bodyLength();
+      if (place.offset() < HEAD_LENGTH
+          || place.metadataLength() <= 2 * Integer.BYTES
+          || place.bodyLength() < 0
           || length > Integer.MAX_VALUE
-          || offset + length > bytes.size()) {
+          || place.offset() + length > bytes.size()) {
         throw new IOException("the footer places it outside the file");
       }
-      ByteBuffer batchBytes = bytes.at(offset, (int) length);
-      byte[] metadata = new byte[metadataLength];
-      batchBytes.get(0, metadata);
-      MessageMetadataResult message =
-          MessageSerializer.readMessage(
-              new ReadChannel(new ByteArrayReadableSeekableByteChannel(metadata)));
-      if (message == null || message.getMessage().headerType() != MessageHeader.RecordBatch) {
+      ByteBuffer batch = bytes.at(place.offset(), (int) length).order(ByteOrder.LITTLE_ENDIAN);
+      int lengthAt = batch.getInt(0) == CONTINUATION ? Integer.BYTES : 0;
+      int messageLength = batch.getInt(lengthAt);
+      int messageAt = lengthAt + Integer.BYTES;
+      if (messageLength <= 0 || messageLength > place.metadataLength() - messageAt) {
+        throw new IOException(
+            "a message of " + messageLength + " bytes in " + place.metadataLength());
+      }
+      Message message = Message.getRootAsMessage(batch.slice(messageAt, messageLength));
+      if (message.headerType() != MessageHeader.RecordBatch) {
         throw new IOException("not a record batch");
       }
-      long address = MemoryUtil.getByteBufferAddress(batchBytes) + metadataLength;
-      // the memory is the mapping's: released when the mapping is unreachable, not by Arrow
-      ArrowBuf body =
-          allocator.wrapForeignAllocation(
-              new ForeignAllocation(block.getBodyLength(), address) {
-                @Override
-                protected void release0() {}
-              });
-      // the batch takes the body over: it holds slices of it and releases the body itself
-      try (ArrowRecordBatch batch = MessageSerializer.deserializeRecordBatch(message, body)) {
-        loader.load(batch);
+      if (message.bodyLength() != place.bodyLength()) {
+        throw new IOException(
+            "a body of "
+                + message.bodyLength()
+                + " bytes where the footer has "
+                + place.bodyLength());
       }
-      current = batchBytes;
-      VectorSchemaRoot root = reader.getVectorSchemaRoot();
-      ValueVectorUtility.validate(root);
-      return root;
+      RecordBatch header = (RecordBatch) message.header(new RecordBatch());
+      if (header == null) {
+        throw new IOException("a record batch message without its header");
+      }
+      return FlowBatch.load(header, batch.slice(place.metadataLength(), (int) place.bodyLength()));
     }
 
     /** Refills {@code record} from row {@code row} of the batch {@link #load} returned. */
-    public void read(VectorSchemaRoot batch, int row, FlowRecord record) throws FlowFileException {
+    public void read(FlowBatch batch, int row, FlowRecord record) throws FlowFileException {
       read(batch, row, record, rows);
     }
 
     /** Refills the fields of {@code record} that {@code columns} reads from row {@code row}. */
-    public void read(VectorSchemaRoot batch, int row, FlowRecord record, FlowColumns.Rows columns)
+    public void read(FlowBatch batch, int row, FlowRecord record, FlowColumns.Rows columns)
         throws FlowFileException {
       try {
         columns.read(batch, row, record);
@@ -283,9 +339,9 @@ public final class ArrowFlowFiles {
     public long forEach(Consumer<FlowRecord> sink, boolean reuse) throws FlowFileException {
       long records = 0;
       FlowRecord record = new FlowRecord();
-      for (int i = 0; i < blocks.size(); i++) {
-        VectorSchemaRoot batch = load(i);
-        for (int row = 0; row < batch.getRowCount(); row++) {
+      for (int i = 0; i < places.size(); i++) {
+        FlowBatch batch = load(i);
+        for (int row = 0; row < batch.rows(); row++) {
           if (!reuse) {
             record = new FlowRecord();
           }
@@ -304,8 +360,8 @@ public final class ArrowFlowFiles {
 
     @Override
     public void close() throws FlowFileException {
-      try (allocator) {
-        reader.close();
+      try {
+        source.close();
       } catch (IOException e) {
         throw new FlowFileException("cannot close " + name + ": " + e.getMessage(), e);
       }

@@ -11,6 +11,8 @@ import java.util.function.ObjLongConsumer;
 import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
 import java.util.stream.IntStream;
+import org.apache.arrow.flatbuf.Field;
+import org.apache.arrow.flatbuf.Schema;
 import org.apache.arrow.vector.BaseFixedWidthVector;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.FieldVector;
@@ -20,11 +22,6 @@ import org.apache.arrow.vector.TimeStampMicroTZVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.complex.ListVector;
-import org.apache.arrow.vector.types.TimeUnit;
-import org.apache.arrow.vector.types.pojo.ArrowType;
-import org.apache.arrow.vector.types.pojo.Field;
-import org.apache.arrow.vector.types.pojo.FieldType;
-import org.apache.arrow.vector.types.pojo.Schema;
 import org.apache.avro.specific.SpecificFixed;
 import org.argosy.avro.FlowCause;
 import org.argosy.avro.FlowRecord;
@@ -35,18 +32,35 @@ import org.argosy.avro.MacAddress;
  * The columns of the columnar flow file: one Arrow column per {@link FlowRecord} field, named as
  * the Avro field, Avro's nullable unions as nullable columns, times as UTC microsecond timestamps,
  * addresses as 16- and 6-byte fixed binaries, the cause as its symbol. Each column knows how to
- * write a record's field and refill it, so writer and reader cannot disagree on the layout.
+ * write a record's field and refill it, so writer and reader cannot disagree on the layout. Writing
+ * goes through Arrow Java's vectors, reading through {@link FlowBatch}.
  */
 public final class FlowColumns {
 
-  /** One column: its Arrow field and how a record's value goes in and comes out. */
+  /** A column's name, type and whether it has nulls: what a file's schema must say of it. */
+  record Layout(String name, ColumnType type, boolean nullable) {
+    boolean matches(Field field) {
+      return name.equals(field.name()) && nullable == field.nullable() && type.matches(field);
+    }
+
+    /** As Arrow Java prints a field, for errors: {@code seq: Int(64, true) not null}. */
+    @Override
+    public String toString() {
+      return name + ": " + type.arrowName() + (nullable ? "" : " not null");
+    }
+  }
+
+  /** One column: its layout and how a record's value goes in and comes out. */
   private interface Column {
-    Field field();
+    Layout layout();
 
     void write(FieldVector vector, int row, FlowRecord record);
 
-    /** Sets the record's field from the row; a reader refills one record through these. */
-    void read(FieldVector vector, int row, FlowRecord record);
+    /**
+     * Sets the record's field from row {@code row} of column {@code column}; a reader refills one
+     * record through these.
+     */
+    void read(FlowBatch batch, int column, int row, FlowRecord record);
   }
 
   /**
@@ -94,8 +108,8 @@ public final class FlowColumns {
 
   private static final List<Column> WRITING = columns();
 
-  /** The file's schema; a file whose schema differs is not read. */
-  public static final Schema SCHEMA = new Schema(WRITING.stream().map(Column::field).toList());
+  /** The file's columns in order; a file whose schema differs is not read. */
+  static final List<Layout> LAYOUT = WRITING.stream().map(Column::layout).toList();
 
   private FlowColumns() {}
 
@@ -107,7 +121,7 @@ public final class FlowColumns {
   }
 
   /**
-   * Fills records from rows of batches of {@link #SCHEMA}, every column or some; one per reader and
+   * Fills records from rows of batches of {@link #LAYOUT}, every column or some; one per reader and
    * thread.
    */
   public static final class Rows {
@@ -136,69 +150,72 @@ public final class FlowColumns {
      * Refills {@code record} from row {@code row} of {@code batch}. Fixed objects (addresses)
      * already in the record are refilled, not replaced, as Avro's generated decoder does.
      */
-    void read(VectorSchemaRoot batch, int row, FlowRecord record) {
+    void read(FlowBatch batch, int row, FlowRecord record) {
       for (int i = 0; i < indexes.length; i++) {
-        columns.get(i).read(batch.getVector(indexes[i]), row, record);
+        columns.get(i).read(batch, indexes[i], row, record);
       }
     }
   }
 
-  /** What is wrong with a file's schema, or null when it is {@link #SCHEMA}. */
+  /**
+   * What is wrong with a file's schema, read from the file's footer, or null when it is {@link
+   * #LAYOUT}.
+   */
   static String problem(Schema schema) {
-    if (schema.equals(SCHEMA)) {
-      return null;
-    }
     List<String> differences = new ArrayList<>();
-    for (Field expected : SCHEMA.getFields()) {
-      Field found =
-          schema.getFields().stream()
-              .filter(f -> f.getName().equals(expected.getName()))
-              .findFirst()
-              .orElse(null);
+    for (Layout expected : LAYOUT) {
+      Field found = null;
+      for (int i = 0; i < schema.fieldsLength() && found == null; i++) {
+        Field field = schema.fields(i);
+        found = expected.name().equals(field.name()) ? field : null;
+      }
       if (found == null) {
-        differences.add("no column " + expected.getName());
-      } else if (!found.equals(expected)) {
-        differences.add("column " + found + ", expected " + expected);
+        differences.add("no column " + expected.name());
+      } else if (found.dictionary() != null) {
+        differences.add("column " + expected.name() + " is dictionary-encoded");
+      } else if (!expected.matches(found)) {
+        differences.add("column " + ColumnType.describe(found) + ", expected " + expected);
       }
     }
-    return differences.isEmpty()
-        ? "columns in another order or extra columns: " + schema
-        : String.join("; ", differences);
+    if (!differences.isEmpty()) {
+      return String.join("; ", differences);
+    }
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < schema.fieldsLength(); i++) {
+      names.add(schema.fields(i).name());
+    }
+    return names.equals(LAYOUT.stream().map(Layout::name).toList())
+        ? null
+        : "columns in another order or extra columns: " + names;
   }
 
-  /** The index of column {@code name} in {@link #SCHEMA}. */
+  /** The index of column {@code name} in {@link #LAYOUT}. */
   public static int index(String name) {
-    List<Field> fields = SCHEMA.getFields();
-    for (int i = 0; i < fields.size(); i++) {
-      if (fields.get(i).getName().equals(name)) {
+    for (int i = 0; i < LAYOUT.size(); i++) {
+      if (LAYOUT.get(i).name().equals(name)) {
         return i;
       }
     }
     throw new IllegalArgumentException("no flow column " + name);
   }
 
-  private static Field field(String name, boolean nullable, ArrowType type) {
-    return new Field(name, new FieldType(nullable, type, null), null);
-  }
-
   private static Column int64(
       String name, ToLongFunction<FlowRecord> getter, ObjLongConsumer<FlowRecord> setter) {
-    return longColumn(field(name, false, new ArrowType.Int(64, true)), getter, setter);
+    return longColumn(new Layout(name, ColumnType.INT64, false), getter, setter);
   }
 
   private static Column time(
       String name, ToLongFunction<FlowRecord> getter, ObjLongConsumer<FlowRecord> setter) {
-    return longColumn(
-        field(name, false, new ArrowType.Timestamp(TimeUnit.MICROSECOND, "UTC")), getter, setter);
+    return longColumn(new Layout(name, ColumnType.TIMESTAMP, false), getter, setter);
   }
 
   /** Timestamps and 64-bit integers are both 8-byte little-endian values in the data buffer. */
   private static Column longColumn(
-      Field field, ToLongFunction<FlowRecord> getter, ObjLongConsumer<FlowRecord> setter) {
+      Layout layout, ToLongFunction<FlowRecord> getter, ObjLongConsumer<FlowRecord> setter) {
     return new Column() {
       @Override
-      public Field field() {
-        return field;
+      public Layout layout() {
+        return layout;
       }
 
       @Override
@@ -212,25 +229,20 @@ public final class FlowColumns {
       }
 
       @Override
-      public void read(FieldVector vector, int row, FlowRecord record) {
-        setter.accept(record, longAt(vector, row));
+      public void read(FlowBatch batch, int column, int row, FlowRecord record) {
+        setter.accept(record, batch.longAt(column, row));
       }
     };
-  }
-
-  /** Row {@code row} of an 8-byte column (64-bit integers, timestamps). */
-  static long longAt(FieldVector vector, int row) {
-    return vector.getDataBuffer().getLong((long) row * Long.BYTES);
   }
 
   private static Column nullableInt64(
       String name, Function<FlowRecord, Long> getter, BiConsumer<FlowRecord, Long> setter) {
     return nullable(
-        field(name, true, new ArrowType.Int(64, true)),
+        new Layout(name, ColumnType.INT64, true),
         getter,
         setter,
         (vector, row, value) -> ((BigIntVector) vector).setSafe(row, value),
-        (vector, row, record) -> longAt(vector, row));
+        (batch, column, row, record) -> batch.longAt(column, row));
   }
 
   private static Column int32(
@@ -239,11 +251,11 @@ public final class FlowColumns {
       Function<FlowRecord, Integer> getter,
       BiConsumer<FlowRecord, Integer> setter) {
     return nullable(
-        field(name, nullable, new ArrowType.Int(32, true)),
+        new Layout(name, ColumnType.INT32, nullable),
         getter,
         setter,
         (vector, row, value) -> ((IntVector) vector).setSafe(row, value),
-        (vector, row, record) -> intAt(vector, row));
+        (batch, column, row, record) -> batch.intAt(column, row));
   }
 
   /** Sets a row of a fixed-width vector to a value. */
@@ -251,22 +263,22 @@ public final class FlowColumns {
     void set(FieldVector vector, int row, T value);
   }
 
-  /** Reads a non-null row of a fixed-width vector into a value for {@code record}. */
+  /** Reads a non-null row of a fixed-width column into a value for {@code record}. */
   private interface Load<T> {
-    T get(FieldVector vector, int row, FlowRecord record);
+    T get(FlowBatch batch, int column, int row, FlowRecord record);
   }
 
-  /** A fixed-width number column whose null rows are Avro's null (a required field has none). */
+  /** A fixed-width column whose null rows are Avro's null (a required field has none). */
   private static <T> Column nullable(
-      Field field,
+      Layout layout,
       Function<FlowRecord, T> getter,
       BiConsumer<FlowRecord, T> setter,
       Store<T> store,
       Load<T> load) {
     return new Column() {
       @Override
-      public Field field() {
-        return field;
+      public Layout layout() {
+        return layout;
       }
 
       @Override
@@ -280,28 +292,24 @@ public final class FlowColumns {
       }
 
       @Override
-      public void read(FieldVector vector, int row, FlowRecord record) {
-        setter.accept(record, vector.isNull(row) ? null : load.get(vector, row, record));
+      public void read(FlowBatch batch, int column, int row, FlowRecord record) {
+        setter.accept(
+            record, batch.isNull(column, row) ? null : load.get(batch, column, row, record));
       }
     };
   }
 
-  /** Row {@code row} of a 32-bit integer column. */
-  static int intAt(FieldVector vector, int row) {
-    return vector.getDataBuffer().getInt((long) row * Integer.BYTES);
-  }
-
   private static Column text(
       String name, Function<FlowRecord, String> getter, BiConsumer<FlowRecord, String> setter) {
-    Field field = field(name, false, ArrowType.Utf8.INSTANCE);
+    Layout layout = new Layout(name, ColumnType.UTF8, false);
     return new Column() {
       // the last value read, kept while rows repeat it (sites, states): no String per row
       private byte[] lastBytes = new byte[0];
       private String last = "";
 
       @Override
-      public Field field() {
-        return field;
+      public Layout layout() {
+        return layout;
       }
 
       @Override
@@ -311,8 +319,8 @@ public final class FlowColumns {
       }
 
       @Override
-      public void read(FieldVector vector, int row, FlowRecord record) {
-        byte[] bytes = ((VarCharVector) vector).get(row);
+      public void read(FlowBatch batch, int column, int row, FlowRecord record) {
+        byte[] bytes = batch.textAt(column, row);
         if (!Arrays.equals(bytes, lastBytes)) {
           lastBytes = bytes;
           last = new String(bytes, StandardCharsets.UTF_8);
@@ -326,37 +334,37 @@ public final class FlowColumns {
       String name,
       Function<FlowRecord, IpAddress> getter,
       BiConsumer<FlowRecord, IpAddress> setter) {
-    return fixed(name, 16, getter, setter, IpAddress::new);
+    return fixed(name, ColumnType.ADDRESS, getter, setter, IpAddress::new);
   }
 
   private static Column mac(
       String name,
       Function<FlowRecord, MacAddress> getter,
       BiConsumer<FlowRecord, MacAddress> setter) {
-    return fixed(name, 6, getter, setter, MacAddress::new);
+    return fixed(name, ColumnType.MAC, getter, setter, MacAddress::new);
   }
 
   /**
-   * A nullable fixed-size binary column of an Avro fixed type of {@code width} bytes; the record's
-   * own fixed object is refilled when it has one.
+   * A nullable fixed-size binary column of an Avro fixed type as wide as the column's type; the
+   * record's own fixed object is refilled when it has one.
    */
   private static <F extends SpecificFixed> Column fixed(
       String name,
-      int width,
+      ColumnType type,
       Function<FlowRecord, F> getter,
       BiConsumer<FlowRecord, F> setter,
       Supplier<F> create) {
     return nullable(
-        field(name, true, new ArrowType.FixedSizeBinary(width)),
+        new Layout(name, type, true),
         getter,
         setter,
         (vector, row, value) -> ((FixedSizeBinaryVector) vector).setSafe(row, value.bytes()),
-        (vector, row, record) -> {
+        (batch, column, row, record) -> {
           F value = getter.apply(record);
           if (value == null) {
             value = create.get();
           }
-          vector.getDataBuffer().getBytes((long) row * width, value.bytes(), 0, width);
+          batch.fixedAt(column, row, value.bytes());
           return value;
         });
   }
@@ -365,15 +373,11 @@ public final class FlowColumns {
       String name,
       Function<FlowRecord, List<Integer>> getter,
       BiConsumer<FlowRecord, List<Integer>> setter) {
-    Field field =
-        new Field(
-            name,
-            FieldType.notNullable(ArrowType.List.INSTANCE),
-            List.of(field("item", false, new ArrowType.Int(32, true))));
+    Layout layout = new Layout(name, ColumnType.INT32_LIST, false);
     return new Column() {
       @Override
-      public Field field() {
-        return field;
+      public Layout layout() {
+        return layout;
       }
 
       @Override
@@ -389,18 +393,16 @@ public final class FlowColumns {
       }
 
       @Override
-      public void read(FieldVector vector, int row, FlowRecord record) {
-        ListVector list = (ListVector) vector;
-        int start = list.getElementStartIndex(row);
-        int end = list.getElementEndIndex(row);
+      public void read(FlowBatch batch, int column, int row, FlowRecord record) {
+        int start = batch.itemsStart(column, row);
+        int end = batch.itemsEnd(column, row);
         if (start == end) {
           setter.accept(record, List.of());
           return;
         }
-        FieldVector items = list.getDataVector();
-        List<Integer> values = new ArrayList<>(end - start);
+        List<Integer> values = new ArrayList<>(Math.max(0, end - start));
         for (int i = start; i < end; i++) {
-          values.add(intAt(items, i));
+          values.add(batch.itemAt(column, i));
         }
         setter.accept(record, values);
       }

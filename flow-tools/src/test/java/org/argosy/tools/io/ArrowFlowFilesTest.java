@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,11 +19,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Supplier;
+import org.apache.arrow.flatbuf.Footer;
+import org.apache.arrow.flatbuf.Message;
+import org.apache.arrow.flatbuf.RecordBatch;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.ipc.ArrowFileWriter;
+import org.apache.arrow.vector.types.TimeUnit;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.FieldType;
+import org.apache.arrow.vector.types.pojo.Schema;
 import org.argosy.avro.FlowCause;
 import org.argosy.avro.FlowRecord;
 import org.argosy.avro.IpAddress;
 import org.argosy.avro.MacAddress;
 import org.argosy.tools.DemoFlows;
+import org.argosy.tools.bench.ToolMain;
 import org.argosy.tools.ra.RaCommand;
 import org.argosy.tools.racluster.RaclusterCommand;
 import org.argosy.tools.rasort.RasortCommand;
@@ -34,7 +48,7 @@ import picocli.CommandLine;
 /**
  * The columnar flow file: Avro to Arrow ({@code ra -w}) and back to records keeps every field,
  * nulls and lists included; racluster prints the same on either file; damage is an error naming the
- * file.
+ * file. Arrow Java writes the file; our reader reads the IPC format itself.
  */
 class ArrowFlowFilesTest {
 
@@ -71,6 +85,20 @@ class ArrowFlowFilesTest {
     List<String> refilled = new ArrayList<>();
     FlowFiles.readEach(arrow.toString(), record -> refilled.add(record.toString()));
     assertThat(refilled).isEqualTo(written.stream().map(FlowRecord::toString).toList());
+  }
+
+  /** Standard input ({@code -r -}) is read whole and its batches read where they lie. */
+  @Test
+  void aFileGivenAsBytesComesBackEqual() throws Exception {
+    List<FlowRecord> read = new ArrayList<>();
+    try (ArrowFlowFiles.Reader reader = ArrowFlowFiles.Reader.of("-", Files.readAllBytes(arrow))) {
+      reader.forEach(read::add, false);
+    }
+    assertThat(read).isEqualTo(written);
+    byte[] cut = Arrays.copyOf(Files.readAllBytes(arrow), 100);
+    assertThatThrownBy(() -> ArrowFlowFiles.Reader.of("-", cut))
+        .isInstanceOf(FlowFiles.FlowFileException.class)
+        .hasMessageStartingWith("-: unreadable Arrow file: ");
   }
 
   @Test
@@ -250,6 +278,169 @@ class ArrowFlowFilesTest {
   }
 
   /**
+   * A batch whose message gives a column's data buffer fewer bytes than its rows need is an error
+   * when the batch loads, naming the file, the batch and the column.
+   */
+  @Test
+  void aBufferShorterThanItsRowsNeedIsAnErrorAtLoad() throws Exception {
+    byte[] whole = Files.readAllBytes(arrow);
+    int seqData = 3 * 3 + 1; // three text columns of three buffers, then seq's validity
+    ByteBuffer file = ByteBuffer.wrap(whole).order(ByteOrder.LITTLE_ENDIAN);
+    int footerLength = file.getInt(whole.length - 10);
+    Footer footer =
+        Footer.getRootAsFooter(file.slice(whole.length - 10 - footerLength, footerLength));
+    int batchAt = (int) footer.recordBatches(0).offset();
+    int messageLength = file.getInt(batchAt + 4);
+    ByteBuffer metadata = file.slice(batchAt + 8, messageLength).order(ByteOrder.LITTLE_ENDIAN);
+    RecordBatch batch =
+        (RecordBatch) Message.getRootAsMessage(metadata.duplicate()).header(new RecordBatch());
+    long rows = batch.length();
+    long offset = batch.buffers(seqData).offset();
+    assertThat(batch.buffers(seqData).length()).isEqualTo(rows * Long.BYTES);
+    // the buffer's (offset, length) struct in the message, its length cut by one value
+    boolean cut = false;
+    for (int at = 0; at + 16 <= messageLength && !cut; at += 8) {
+      if (metadata.getLong(at) == offset && metadata.getLong(at + 8) == rows * Long.BYTES) {
+        metadata.putLong(at + 8, (rows - 1) * Long.BYTES);
+        cut = true;
+      }
+    }
+    assertThat(cut).isTrue();
+    Path shortened = dir.resolve("short-buffer.arrow");
+    Files.write(shortened, whole);
+    try (ArrowFlowFiles.Reader reader = ArrowFlowFiles.Reader.open(shortened.toString())) {
+      assertThatThrownBy(() -> reader.load(0))
+          .isInstanceOf(FlowFiles.FlowFileException.class)
+          .hasMessageContaining(shortened.toString())
+          .hasMessageContaining("batch 1 of")
+          .hasMessageContaining(
+              "column seq's data buffer has "
+                  + (rows - 1) * Long.BYTES
+                  + " bytes, its "
+                  + rows
+                  + " rows need "
+                  + rows * Long.BYTES);
+    }
+    assertThat(run(new RaclusterCommand(), "-r", shortened.toString(), "-m", "proto")).isEqualTo(1);
+    assertThat(err.toString()).contains("racluster: " + shortened);
+  }
+
+  @Test
+  void aColumnOfAnotherTypeIsNotAFlowFile() throws Exception {
+    List<Field> fields = new ArrayList<>(ArrowFlowFiles.Writer.SCHEMA.getFields());
+    int proto = FlowColumns.index("proto");
+    int stime = FlowColumns.index("stime");
+    fields.set(proto, new Field("proto", FieldType.nullable(new ArrowType.Int(64, true)), null));
+    fields.set(
+        stime,
+        new Field(
+            "stime",
+            FieldType.notNullable(new ArrowType.Timestamp(TimeUnit.MILLISECOND, "UTC")),
+            null));
+    Path other = dir.resolve("other-types.arrow");
+    try (FileChannel channel =
+            FileChannel.open(other, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        RootAllocator allocator = new RootAllocator();
+        VectorSchemaRoot root = VectorSchemaRoot.create(new Schema(fields), allocator);
+        ArrowFileWriter writer = new ArrowFileWriter(root, null, channel)) {
+      writer.start();
+      writer.end();
+    }
+    assertThatThrownBy(() -> ArrowFlowFiles.Reader.open(other.toString()))
+        .isInstanceOf(FlowFiles.FlowFileException.class)
+        .hasMessageContaining(other + ": unreadable Arrow file: not a flow file: ")
+        .hasMessageContaining(
+            "column stime: Timestamp(MILLISECOND, UTC) not null,"
+                + " expected stime: Timestamp(MICROSECOND, UTC) not null")
+        .hasMessageContaining("column proto: Int(64, true), expected proto: Int(32, true)");
+  }
+
+  /**
+   * Files pyarrow writes from ours: uncompressed, read back equal; compressed, or with a
+   * dictionary-encoded column, an error naming the file (flow files are neither).
+   */
+  @Test
+  void filesPyarrowRewritesAreReadOrRefusedByName() throws Exception {
+    Path plain = dir.resolve("pyarrow-plain.arrow");
+    Path compressed = dir.resolve("pyarrow-zstd.arrow");
+    Path dictionary = dir.resolve("pyarrow-dictionary.arrow");
+    String script =
+        String.join(
+            "\n",
+            "import sys, pyarrow as pa, pyarrow.ipc as ipc",
+            "t = ipc.open_file(sys.argv[1]).read_all()",
+            "def write(path, table, **options):",
+            "    with ipc.new_file(path, table.schema, options=ipc.IpcWriteOptions(**options)) as w:",
+            "        w.write_table(table)",
+            "write(sys.argv[2], t)",
+            "write(sys.argv[3], t, compression='zstd')",
+            "i = t.schema.get_field_index('site')",
+            "write(sys.argv[4], t.set_column(i, t.schema.field(i).with_type(",
+            "    pa.dictionary(pa.int32(), pa.utf8())), t.column(i).dictionary_encode()))");
+    String output =
+        python(
+            script,
+            arrow.toString(),
+            plain.toString(),
+            compressed.toString(),
+            dictionary.toString());
+
+    List<FlowRecord> read = new ArrayList<>();
+    FlowFiles.read(plain.toString(), read::add);
+    assertThat(read).as(output).isEqualTo(written);
+    assertThatThrownBy(() -> FlowFiles.read(compressed.toString(), record -> {}))
+        .isInstanceOf(FlowFiles.FlowFileException.class)
+        .hasMessageContaining(compressed + ": batch 1 of 1 unreadable: its body is compressed");
+    assertThatThrownBy(() -> FlowFiles.read(dictionary.toString(), record -> {}))
+        .isInstanceOf(FlowFiles.FlowFileException.class)
+        .hasMessageContaining(
+            dictionary
+                + ": unreadable Arrow file: not a flow file: column site is dictionary-encoded");
+  }
+
+  /**
+   * racluster on a columnar file, in a JVM of its own, loads none of Arrow Java's schema classes:
+   * their set-up (a JSON mapper) costs more than racluster's reading of a small file.
+   */
+  @Test
+  void raclusterReadsWithoutArrowJavasSchema() throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process racluster =
+        new ProcessBuilder(
+                java,
+                "-Xlog:class+load",
+                "-cp",
+                System.getProperty("java.class.path"),
+                ToolMain.class.getName(),
+                "racluster",
+                "-r",
+                arrow.toString(),
+                "-m",
+                "proto",
+                "dport")
+            .redirectErrorStream(true)
+            .start();
+    String log = new String(racluster.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(racluster.waitFor()).as(log).isZero();
+    assertThat(log)
+        .contains(FlowBatch.class.getName() + " ")
+        .doesNotContain("org.apache.arrow.vector.types.pojo.Schema ");
+  }
+
+  /** Runs a Python script, skipping the test where pyarrow is not installed; what it printed. */
+  private static String python(String script, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of("python3", "-c", script));
+    command.addAll(List.of(args));
+    Process python = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(python.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    int exit = python.waitFor();
+    Assumptions.assumeFalse(
+        output.contains("No module named 'pyarrow'"), "pyarrow is not installed here");
+    assertThat(exit).as(output).isZero();
+    return output;
+  }
+
+  /**
    * "Other tools can read it": pyarrow, Arrow's own Python library, opens the file and its sums per
    * (proto, dport) equal those of the records written. Skipped where pyarrow is not installed
    * ({@code .ci/run} installs it).
@@ -266,15 +457,7 @@ class ArrowFlowFilesTest {
             "for r in g.to_pylist():",
             "    print(r['proto'], r['dport'], r['spkts_sum'], r['dpkts_sum'], r['sbytes_sum'],",
             "          r['dbytes_sum'], r['seq_count'])");
-    Process python =
-        new ProcessBuilder("python3", "-c", script, arrow.toString())
-            .redirectErrorStream(true)
-            .start();
-    String output = new String(python.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    int exit = python.waitFor();
-    Assumptions.assumeFalse(
-        output.contains("No module named 'pyarrow'"), "pyarrow is not installed here");
-    assertThat(exit).as(output).isZero();
+    String output = python(script, arrow.toString());
 
     Map<String, long[]> expected = new TreeMap<>();
     for (FlowRecord r : written) {
