@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import org.argosy.avro.FlowRecord;
+import org.argosy.query.filter.FlowFilter;
 import org.argosy.tools.io.FlowFiles;
 import org.argosy.tools.io.FlowFiles.FlowFileException;
 import org.argosy.tools.io.TopicSource;
@@ -81,28 +82,32 @@ public final class InputOptions {
 
   /** Reads every input in order into {@code sink}. */
   public void readAll(TopicSource source, Consumer<FlowRecord> sink) throws FlowFileException {
-    read(source, sink, false);
+    read(source, FlowFilter.all(), sink, false);
   }
 
   /**
-   * As {@link #readAll}, but records of files come in one refilled object: for a sink that keeps
-   * nothing of the record it is handed.
+   * Reads the records of every input that pass {@code filter}, in order, into {@code sink}; records
+   * of files come in one refilled object: for a sink that keeps nothing of the record it is handed.
    */
-  public void readEach(TopicSource source, Consumer<FlowRecord> sink) throws FlowFileException {
-    read(source, sink, true);
+  public void readEach(TopicSource source, FlowFilter filter, Consumer<FlowRecord> sink)
+      throws FlowFileException {
+    read(source, filter, sink, true);
   }
 
-  private void read(TopicSource source, Consumer<FlowRecord> sink, boolean reuse)
+  private void read(TopicSource source, FlowFilter filter, Consumer<FlowRecord> sink, boolean reuse)
       throws FlowFileException {
     for (String file : files()) {
-      if (reuse) {
-        FlowFiles.readEach(file, sink);
-      } else {
-        FlowFiles.read(file, sink);
-      }
+      FlowFiles.read(file, filter, sink, reuse);
     }
     if (source != null) {
-      source.read(follow, since, sink);
+      source.read(
+          follow,
+          since,
+          record -> {
+            if (filter.matches(record)) {
+              sink.accept(record);
+            }
+          });
     }
   }
 }

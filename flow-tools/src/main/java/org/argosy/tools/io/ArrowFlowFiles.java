@@ -27,6 +27,7 @@ import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.FieldType;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.argosy.avro.FlowRecord;
+import org.argosy.query.filter.FlowFilter;
 import org.argosy.tools.io.FlowFiles.FlowFileException;
 
 /**
@@ -337,17 +338,34 @@ public final class ArrowFlowFiles {
      * @return the number of records
      */
     public long forEach(Consumer<FlowRecord> sink, boolean reuse) throws FlowFileException {
+      return forEach(FlowFilter.all(), sink, reuse);
+    }
+
+    /**
+     * Hands every record that passes {@code filter} to {@code sink}, in file order: the columns the
+     * filter reads first, the others only for a record that passes.
+     *
+     * @return the number of records read, passed or not
+     */
+    public long forEach(FlowFilter filter, Consumer<FlowRecord> sink, boolean reuse)
+        throws FlowFileException {
+      FlowColumns.Rows tested = new FlowColumns.Rows(filter.fields());
+      FlowColumns.Rows rest = tested.others();
       long records = 0;
       FlowRecord record = new FlowRecord();
       for (int i = 0; i < places.size(); i++) {
         FlowBatch batch = load(i);
         for (int row = 0; row < batch.rows(); row++) {
+          records++;
+          read(batch, row, record, tested);
+          if (!filter.matches(record)) {
+            continue;
+          }
+          read(batch, row, record, rest);
+          sink.accept(record);
           if (!reuse) {
             record = new FlowRecord();
           }
-          read(batch, row, record);
-          sink.accept(record);
-          records++;
         }
       }
       return records;

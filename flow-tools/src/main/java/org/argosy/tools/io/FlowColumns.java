@@ -146,6 +146,15 @@ public final class FlowColumns {
       columns = Arrays.stream(indexes).mapToObj(all::get).toList();
     }
 
+    /** Reads every column that {@code this} does not. */
+    public Rows others() {
+      return new Rows(
+          LAYOUT.stream()
+              .map(Layout::name)
+              .filter(name -> Arrays.binarySearch(indexes, index(name)) < 0)
+              .toList());
+    }
+
     /**
      * Refills {@code record} from row {@code row} of {@code batch}. Fixed objects (addresses)
      * already in the record are refilled, not replaced, as Avro's generated decoder does.

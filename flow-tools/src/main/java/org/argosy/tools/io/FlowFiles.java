@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.argosy.avro.FlowRecord;
+import org.argosy.query.filter.FlowFilter;
 
 /**
  * Reads flow files: Avro object container files of {@link FlowRecord}, as {@code argosy sensor -w}
@@ -45,7 +46,7 @@ public final class FlowFiles {
    *     damage have been handed over
    */
   public static long read(String source, Consumer<FlowRecord> sink) throws FlowFileException {
-    return read(source, sink, false);
+    return read(source, FlowFilter.all(), sink, false);
   }
 
   /**
@@ -53,11 +54,27 @@ public final class FlowFiles {
    * that keeps nothing of the record it is handed.
    */
   public static long readEach(String source, Consumer<FlowRecord> sink) throws FlowFileException {
-    return read(source, sink, true);
+    return read(source, FlowFilter.all(), sink, true);
   }
 
-  private static long read(String source, Consumer<FlowRecord> sink, boolean reuse)
+  /**
+   * Hands the records of {@code source} that pass {@code filter} to {@code sink}, in file order,
+   * refilling one record object when {@code reuse}. A columnar file is filtered on the columns the
+   * filter reads before the others are read.
+   *
+   * @return the number of records read, passed or not
+   */
+  public static long read(
+      String source, FlowFilter filter, Consumer<FlowRecord> sink, boolean reuse)
       throws FlowFileException {
+    Consumer<FlowRecord> passing =
+        filter.isAll()
+            ? sink
+            : record -> {
+              if (filter.matches(record)) {
+                sink.accept(record);
+              }
+            };
     try (InputStream in =
         source.equals("-")
             ? new BufferedInputStream(System.in)
@@ -68,14 +85,14 @@ public final class FlowFiles {
             source.equals("-")
                 ? ArrowFlowFiles.Reader.of(source, in.readAllBytes())
                 : ArrowFlowFiles.Reader.open(source)) {
-          return reader.forEach(sink, reuse);
+          return reader.forEach(filter, sink, reuse);
         }
       }
       ContainerFileReader reader = new ContainerFileReader(source, in);
       if (reuse) {
-        reader.readEach(FlowRecord.class, sink);
+        reader.readEach(FlowRecord.class, passing);
       } else {
-        reader.readAll(FlowRecord.class, sink);
+        reader.readAll(FlowRecord.class, passing);
       }
       return reader.records();
     } catch (IOException e) {

@@ -156,12 +156,11 @@ public final class RaCommand implements Callable<Integer> {
     try {
       input.readEach(
           source,
+          filter,
           record -> {
-            if (filter.matches(record)) {
-              emit.accept(record);
-              if (limit != null && ++emitted[0] >= limit) {
-                throw new LimitReached();
-              }
+            emit.accept(record);
+            if (limit != null && ++emitted[0] >= limit) {
+              throw new LimitReached();
             }
           });
     } catch (LimitReached enough) {

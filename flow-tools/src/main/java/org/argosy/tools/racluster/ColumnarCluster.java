@@ -6,9 +6,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -34,7 +36,7 @@ import org.argosy.tools.io.FlowFiles.FlowFileException;
  * FlowMerge}, the report engine's merge. The batches are shared out between threads, each with its
  * own table, and the tables merged with {@link FlowMerge#merge}; keys come out in the order of
  * their first row in the input, as the record-by-record path gives them. A filter is evaluated on
- * one refilled record per thread.
+ * one refilled record per thread, filled with only the columns the filter and the key read.
  */
 final class ColumnarCluster {
 
@@ -122,6 +124,9 @@ final class ColumnarCluster {
     /** The key's columns: what a new group's key text is made of. */
     private final FlowColumns.Rows keyFields;
 
+    /** The columns the filter reads and the key's: a row is tested, and keyed, on these alone. */
+    private final FlowColumns.Rows filterFields;
+
     private final Map<Integer, ArrowFlowFiles.Reader> readers = new HashMap<>();
 
     Worker(List<String> files, ClusterKeySpec keys, FlowFilter filter) {
@@ -134,8 +139,11 @@ final class ColumnarCluster {
       this.key = new long[width];
       this.lastKey = new long[width];
       this.groups = new Groups(width);
-      this.keyFields =
-          new FlowColumns.Rows(Arrays.stream(keyColumns).map(KeyColumn::name).toList());
+      List<String> keyNames = Arrays.stream(keyColumns).map(KeyColumn::name).toList();
+      this.keyFields = new FlowColumns.Rows(keyNames);
+      Set<String> tested = new HashSet<>(filter.fields());
+      tested.addAll(keyNames);
+      this.filterFields = new FlowColumns.Rows(tested);
     }
 
     Groups run(List<Task> tasks, AtomicInteger next, AtomicBoolean failed)
@@ -186,7 +194,7 @@ final class ColumnarCluster {
       boolean filtering = !filter.isAll();
       for (int row = 0; row < rows; row++) {
         if (filtering) {
-          reader.read(batch, row, view);
+          reader.read(batch, row, view, filterFields);
           if (!filter.matches(view)) {
             continue;
           }

@@ -161,12 +161,10 @@ public final class RaclusterCommand implements Callable<Integer> {
     Map<String, FlowAggregate> merged = new LinkedHashMap<>();
     input.readEach(
         source,
-        record -> {
-          if (filter.matches(record)) {
+        filter,
+        record ->
             FlowMerge.add(
-                merged.computeIfAbsent(keySpec.keyOf(record), k -> FlowMerge.empty()), record);
-          }
-        });
+                merged.computeIfAbsent(keySpec.keyOf(record), k -> FlowMerge.empty()), record));
     return merged;
   }
 

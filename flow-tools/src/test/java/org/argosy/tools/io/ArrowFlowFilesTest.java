@@ -238,6 +238,18 @@ class ArrowFlowFilesTest {
     queries.put(List.of("-m", "stime", "-s", "stime", "saddr", "dur"), RasortCommand::new);
     queries.put(
         List.of("-s", "stime", "flgs", "smac", "saddr", "state", "-", "udp"), RaCommand::new);
+    // filters read their columns first and the rest only for a record that passes
+    queries.put(
+        List.of(
+            "-s", "stime", "flgs", "proto", "saddr", "sport", "dir", "daddr", "dport", "spkts",
+            "dpkts", "sbytes", "dbytes", "state", "-", "tcp", "and", "con"),
+        RaCommand::new);
+    queries.put(
+        List.of(
+            "-s", "stime", "ltime", "saddr", "sport", "daddr", "dport", "spkts", "dbytes", "state",
+            "dir", "-", "bytes", "gt", "1000", "and", "not", "udp"),
+        RaCommand::new);
+    queries.put(List.of("-", "synack", "or", "reset", "or", "dst", "port", "53"), RaCommand::new);
     queries.forEach(
         (args, command) -> {
           List<String> onAvro = new ArrayList<>(List.of("-n", "-c", ",", "-r", avro.toString()));
