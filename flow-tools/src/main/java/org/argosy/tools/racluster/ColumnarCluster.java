@@ -4,7 +4,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -90,23 +89,31 @@ final class ColumnarCluster {
     return combine(tables);
   }
 
-  /** The threads' groups merged by key text, keys ordered by their first row. */
+  /**
+   * The threads' groups merged by key text, keys ordered by their first row. A thread's groups are
+   * already in that order (it takes tasks in ascending order), so the tables are merged as sorted
+   * runs rather than sorted again.
+   */
   private static Map<String, FlowAggregate> combine(List<Groups> tables) {
-    List<long[]> order = new ArrayList<>(); // {first row, table, group}
-    for (int t = 0; t < tables.size(); t++) {
-      Groups groups = tables.get(t);
-      for (int g = 0; g < groups.size; g++) {
-        order.add(new long[] {groups.first[g], t, g});
-      }
-    }
-    order.sort(Comparator.comparingLong(entry -> entry[0]));
+    int[] next = new int[tables.size()];
     Map<String, FlowAggregate> merged = new LinkedHashMap<>();
-    for (long[] entry : order) {
-      Groups groups = tables.get((int) entry[1]);
-      int g = (int) entry[2];
+    while (true) {
+      int earliest = -1;
+      for (int t = 0; t < tables.size(); t++) {
+        Groups groups = tables.get(t);
+        if (next[t] < groups.size
+            && (earliest < 0
+                || groups.first[next[t]] < tables.get(earliest).first[next[earliest]])) {
+          earliest = t;
+        }
+      }
+      if (earliest < 0) {
+        return merged;
+      }
+      Groups groups = tables.get(earliest);
+      int g = next[earliest]++;
       merged.merge(groups.names[g], groups.aggregate(g), FlowMerge::merge);
     }
-    return merged;
   }
 
   /** One thread: takes tasks in ascending order, so a group's first row is its earliest. */
