@@ -63,12 +63,16 @@ class ToolsVsArgusBenchmark {
   static long argusRecords;
   static long nfdumpRecords;
 
+  /** This test's class path with its class directories in one jar: see {@link #ours}. */
+  static String toolsClassPath;
+
   @BeforeAll
   static void meterTheCaptureThreeWays() throws Exception {
     Assumptions.assumeTrue(
         Files.isExecutable(Path.of("/usr/sbin/argus"))
             && Files.isExecutable(Path.of("/usr/bin/racluster")),
         "argus and argus-client are not installed");
+    toolsClassPath = classPathOfJars(work.resolve("tools-classes.jar"));
     Path capture = work.resolve("short-flows.pcap");
     SyntheticCapture.shortFlows(capture, FLOWS);
     flows = DemoFlows.meter(capture, work.resolve("flows.avro"));
@@ -291,6 +295,36 @@ class ToolsVsArgusBenchmark {
   }
 
   /**
+   * The class path of this test with its directories (the modules' classes) packed into {@code
+   * jar}: class-data sharing takes classes from jars only, as {@code ./argosy}'s class path has
+   * them.
+   */
+  private static String classPathOfJars(Path jar) throws Exception {
+    List<String> jarCommand =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "jar").toString(),
+                "--create",
+                "--file",
+                jar.toString()));
+    List<String> entries = new ArrayList<>(List.of(jar.toString()));
+    for (String entry : System.getProperty("java.class.path").split(":")) {
+      if (entry.isEmpty()) {
+        continue;
+      }
+      if (Files.isDirectory(Path.of(entry))) {
+        jarCommand.addAll(List.of("-C", entry, "."));
+      } else {
+        entries.add(entry);
+      }
+    }
+    Process process = new ProcessBuilder(jarCommand).inheritIO().start();
+    assertThat(process.waitFor(2, TimeUnit.MINUTES)).isTrue();
+    assertThat(process.exitValue()).as("%s", jarCommand).isZero();
+    return String.join(":", entries);
+  }
+
+  /**
    * Our command line for {@code tool} as {@code ./argosy} runs it: the tool's first run (the
    * warm-up) records its classes in an archive, later runs map it (class-data sharing), JVM logging
    * on stderr.
@@ -303,7 +337,7 @@ class ToolsVsArgusBenchmark {
         java
             + " -Xmx3g --add-opens=java.base/java.nio=ALL-UNNAMED"
             + " -Xlog:disable -Xlog:all=warning:stderr -Xlog:cds*=off:stderr -cp "
-            + System.getProperty("java.class.path");
+            + toolsClassPath;
     String main = " " + ToolMain.class.getName() + " " + tool;
     return String.format(
         "if [ -f %1$s ]; then %2$s -XX:SharedArchiveFile=%1$s%3$s;"
