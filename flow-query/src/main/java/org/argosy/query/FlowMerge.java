@@ -73,8 +73,10 @@ public final class FlowMerge {
 
   /** Adds one flow record to {@code into} and returns it. */
   public static FlowAggregate add(FlowAggregate into, FlowRecord record) {
-    return accumulate(
-        into,
+    long[] values = valuesOf(into);
+    accumulate(
+        values,
+        0,
         record.getSpkts(),
         record.getDpkts(),
         record.getSbytes(),
@@ -84,12 +86,15 @@ public final class FlowMerge {
         1,
         record.getStime(),
         record.getLtime());
+    return store(values, into);
   }
 
   /** Merges {@code other} into {@code into} and returns it. */
   public static FlowAggregate merge(FlowAggregate into, FlowAggregate other) {
-    return accumulate(
-        into,
+    long[] values = valuesOf(into);
+    accumulate(
+        values,
+        0,
         other.getSpkts(),
         other.getDpkts(),
         other.getSbytes(),
@@ -99,6 +104,34 @@ public final class FlowMerge {
         other.getTrans(),
         other.getStime(),
         other.getLtime());
+    return store(values, into);
+  }
+
+  private static long[] valuesOf(FlowAggregate aggregate) {
+    return new long[] {
+      aggregate.getSpkts(),
+      aggregate.getDpkts(),
+      aggregate.getSbytes(),
+      aggregate.getDbytes(),
+      aggregate.getSappbytes(),
+      aggregate.getDappbytes(),
+      aggregate.getTrans(),
+      aggregate.getStime(),
+      aggregate.getLtime()
+    };
+  }
+
+  private static FlowAggregate store(long[] values, FlowAggregate into) {
+    into.setSpkts(values[SPKTS]);
+    into.setDpkts(values[DPKTS]);
+    into.setSbytes(values[SBYTES]);
+    into.setDbytes(values[DBYTES]);
+    into.setSappbytes(values[SAPPBYTES]);
+    into.setDappbytes(values[DAPPBYTES]);
+    into.setTrans(values[TRANS]);
+    into.setStime(values[STIME]);
+    into.setLtime(values[LTIME]);
+    return into;
   }
 
   /**
@@ -117,41 +150,6 @@ public final class FlowMerge {
       long stime,
       long ltime) {
     accumulate(into, at, spkts, dpkts, sbytes, dbytes, sappbytes, dappbytes, 1, stime, ltime);
-  }
-
-  private static FlowAggregate accumulate(
-      FlowAggregate into,
-      long spkts,
-      long dpkts,
-      long sbytes,
-      long dbytes,
-      long sappbytes,
-      long dappbytes,
-      long trans,
-      long stime,
-      long ltime) {
-    long[] values = {
-      into.getSpkts(),
-      into.getDpkts(),
-      into.getSbytes(),
-      into.getDbytes(),
-      into.getSappbytes(),
-      into.getDappbytes(),
-      into.getTrans(),
-      into.getStime(),
-      into.getLtime()
-    };
-    accumulate(values, 0, spkts, dpkts, sbytes, dbytes, sappbytes, dappbytes, trans, stime, ltime);
-    into.setSpkts(values[SPKTS]);
-    into.setDpkts(values[DPKTS]);
-    into.setSbytes(values[SBYTES]);
-    into.setDbytes(values[DBYTES]);
-    into.setSappbytes(values[SAPPBYTES]);
-    into.setDappbytes(values[DAPPBYTES]);
-    into.setTrans(values[TRANS]);
-    into.setStime(values[STIME]);
-    into.setLtime(values[LTIME]);
-    return into;
   }
 
   /** The merge rule. */

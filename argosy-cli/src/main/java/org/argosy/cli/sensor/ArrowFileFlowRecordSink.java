@@ -1,12 +1,11 @@
 package org.argosy.cli.sensor;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import org.argosy.avro.FlowRecord;
-import org.argosy.sensor.publish.FlowRecordSink;
+import org.argosy.sensor.publish.FileFlowRecordSink;
 import org.argosy.tools.io.ArrowFlowFiles;
 
 /**
@@ -14,14 +13,13 @@ import org.argosy.tools.io.ArrowFlowFiles;
  * reads fastest, without a conversion by {@code ra -w}. The file is complete, with the footer that
  * indexes its batches, only when the sensor stops: for a file read while capturing, use Avro.
  */
-final class ArrowFileFlowRecordSink implements FlowRecordSink {
+final class ArrowFileFlowRecordSink extends FileFlowRecordSink {
 
-  private final Path file;
   private final ArrowFlowFiles.Writer writer;
 
   /** Creates (or truncates) {@code file}. */
   ArrowFileFlowRecordSink(Path file) throws IOException {
-    this.file = file;
+    super(file);
     this.writer =
         new ArrowFlowFiles.Writer(
             FileChannel.open(
@@ -32,29 +30,17 @@ final class ArrowFileFlowRecordSink implements FlowRecordSink {
   }
 
   @Override
-  public void send(FlowRecord record, long conversationHash) {
-    try {
-      writer.add(record);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write flow records to " + file, e);
-    }
+  protected void write(FlowRecord record) throws IOException {
+    writer.add(record);
   }
 
   @Override
-  public void flush() {
-    try {
-      writer.flush();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write flow records to " + file, e);
-    }
+  protected void store() throws IOException {
+    writer.flush();
   }
 
   @Override
-  public void close() {
-    try {
-      writer.close();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot close " + file, e);
-    }
+  protected void complete() throws IOException {
+    writer.close();
   }
 }

@@ -20,7 +20,7 @@ class FlowFilterTest {
   private static final long SECOND = 1_000_000L;
 
   /** A TCP record 10.77.0.10:40001 -> 10.77.0.20:443, 3+2 packets, 300+2000 bytes over 2 s. */
-  private static FlowRecord.Builder tcp() {
+  static FlowRecord.Builder tcp() {
     return FlowRecord.newBuilder()
         .setSite("site")
         .setSensorId("sensor")

@@ -1,7 +1,6 @@
 package org.argosy.sensor.publish;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import org.apache.avro.file.CodecFactory;
 import org.apache.avro.file.DataFileWriter;
@@ -14,45 +13,32 @@ import org.argosy.avro.FlowRecord;
  * are compressed with Zstandard at level 3, which compresses flow records about as well as deflate
  * at a fraction of its CPU cost; zstd-jni comes with kafka-clients already.
  */
-public final class AvroFileFlowRecordSink implements FlowRecordSink {
+public final class AvroFileFlowRecordSink extends FileFlowRecordSink {
 
   private static final int ZSTD_LEVEL = 3;
 
-  private final Path file;
   private final DataFileWriter<FlowRecord> writer;
 
   /** Creates (or truncates) {@code file}. */
   public AvroFileFlowRecordSink(Path file) throws IOException {
-    this.file = file;
+    super(file);
     this.writer = new DataFileWriter<>(new SpecificDatumWriter<>(FlowRecord.class));
     writer.setCodec(CodecFactory.zstandardCodec(ZSTD_LEVEL));
     writer.create(FlowRecord.getClassSchema(), file.toFile());
   }
 
   @Override
-  public void send(FlowRecord record, long conversationHash) {
-    try {
-      writer.append(record);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write flow records to " + file, e);
-    }
+  protected void write(FlowRecord record) throws IOException {
+    writer.append(record);
   }
 
   @Override
-  public void flush() {
-    try {
-      writer.flush();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write flow records to " + file, e);
-    }
+  protected void store() throws IOException {
+    writer.flush();
   }
 
   @Override
-  public void close() {
-    try {
-      writer.close();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot close " + file, e);
-    }
+  protected void complete() throws IOException {
+    writer.close();
   }
 }
