@@ -24,6 +24,9 @@ public final class TablePrinter {
   private final char delimiter;
   private final boolean live;
 
+  /** The text line being made, reused: a table of many rows makes no garbage per cell. */
+  private final StringBuilder text = new StringBuilder();
+
   /**
    * @param delimiter the CSV delimiter (ignored for other formats)
    */
@@ -78,18 +81,37 @@ public final class TablePrinter {
   }
 
   private void line(List<String> values) {
-    StringBuilder text = new StringBuilder();
+    text.setLength(0);
     for (int i = 0; i < columns.size(); i++) {
       Column column = columns.get(i);
       String value = values.get(i);
-      String pad = " ".repeat(Math.max(0, column.width() - value.length()));
-      text.append(i == 0 ? "" : " ").append(column.rightAligned() ? pad + value : value + pad);
+      if (i > 0) {
+        text.append(' ');
+      }
+      if (column.rightAligned()) {
+        pad(column.width() - value.length());
+        text.append(value);
+      } else {
+        text.append(value);
+        pad(column.width() - value.length());
+      }
     }
-    emit(text.toString().stripTrailing());
+    int end = text.length();
+    while (end > 0 && Character.isWhitespace(text.charAt(end - 1))) {
+      end--;
+    }
+    text.setLength(end);
+    emit(text);
   }
 
-  private void emit(String line) {
-    out.write(line);
+  private void pad(int spaces) {
+    for (int i = 0; i < spaces; i++) {
+      text.append(' ');
+    }
+  }
+
+  private void emit(CharSequence line) {
+    out.append(line);
     out.write(System.lineSeparator());
     if (live) {
       out.flush();
