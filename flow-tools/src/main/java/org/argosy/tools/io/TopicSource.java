@@ -104,7 +104,8 @@ public final class TopicSource {
       Class<T> type, boolean follow, Instant since, Consumer<T> sink) {
     AvroSingleObjectCodec<T> codec = AvroSingleObjectCodec.forClass(type);
     long count = 0;
-    try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+    KafkaConsumer<byte[], byte[]> consumer = consumer();
+    try {
       List<TopicPartition> partitions = new ArrayList<>();
       for (String topic : topics) {
         var infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
@@ -142,10 +143,28 @@ public final class TopicSource {
           }
         }
       }
-    } catch (org.apache.kafka.common.errors.InterruptException e) {
-      Thread.currentThread().interrupt();
+    } catch (org.apache.kafka.common.errors.InterruptException stopped) {
+      // the thread was interrupted to stop it; Kafka has set its interrupt flag again
+    } finally {
+      closeAfterStop(consumer);
     }
     return count;
+  }
+
+  /**
+   * Closes {@code consumer}, whose thread may have been interrupted to stop it: the interrupt is
+   * set aside while it closes (an interrupted close gives up on its fetcher and logs an error) and
+   * set again afterwards.
+   */
+  public static void closeAfterStop(KafkaConsumer<?, ?> consumer) {
+    boolean interrupted = Thread.interrupted();
+    try {
+      consumer.close();
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   /**

@@ -34,7 +34,8 @@ final class RankingFeed {
   void follow() {
     String topic = source.topic();
     AvroSingleObjectCodec<TopNRanking> codec = AvroSingleObjectCodec.forClass(TopNRanking.class);
-    try (KafkaConsumer<byte[], byte[]> consumer = source.consumer()) {
+    KafkaConsumer<byte[], byte[]> consumer = source.consumer();
+    try {
       List<TopicPartition> partitions =
           consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
               .map(info -> new TopicPartition(topic, info.partition()))
@@ -50,8 +51,10 @@ final class RankingFeed {
           }
         }
       }
-    } catch (org.apache.kafka.common.errors.InterruptException e) {
-      Thread.currentThread().interrupt();
+    } catch (org.apache.kafka.common.errors.InterruptException stopped) {
+      // the thread was interrupted to stop it; Kafka has set its interrupt flag again
+    } finally {
+      TopicSource.closeAfterStop(consumer);
     }
   }
 
