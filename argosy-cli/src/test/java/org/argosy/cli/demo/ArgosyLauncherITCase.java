@@ -76,6 +76,10 @@ class ArgosyLauncherITCase {
     Files.deleteIfExists(archive);
     String[] query = {"racluster", "-r", flows.toString(), "-m", "proto", "dport"};
 
+    // help and a usage error load a fraction of a run's classes: neither is recorded
+    assertThat(argosy("racluster", "--help").exitCode()).isZero();
+    assertThat(argosy("racluster", "-r", flows.toString(), "-m", "dprot").exitCode()).isEqualTo(2);
+    assertThat(archive).doesNotExist();
     Result recording = argosy(query);
     assertThat(recording.exitCode()).as(recording.err()).isZero();
     assertThat(recording.err()).isEmpty();
