@@ -2,6 +2,7 @@ package org.argosy.query.filter;
 
 import java.io.Serializable;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.argosy.avro.FlowRecord;
 
 /**
@@ -44,6 +45,17 @@ public final class FlowFilter implements Serializable {
 
   public boolean matches(FlowRecord record) {
     return predicate.test(record);
+  }
+
+  /** {@code sink} behind this filter: it is handed only the records that pass. */
+  public Consumer<FlowRecord> passing(Consumer<FlowRecord> sink) {
+    return isAll()
+        ? sink
+        : record -> {
+          if (matches(record)) {
+            sink.accept(record);
+          }
+        };
   }
 
   /**

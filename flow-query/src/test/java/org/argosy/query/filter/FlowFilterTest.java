@@ -7,6 +7,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
+import java.util.ArrayList;
 import java.util.List;
 import org.argosy.avro.FlowCause;
 import org.argosy.avro.FlowRecord;
@@ -240,6 +241,17 @@ class FlowFilterTest {
     assertThat(FlowFilter.parse("  ").isAll()).isTrue();
     assertThat(FlowFilter.parse(null).matches(ARP)).isTrue();
     assertThat(FlowFilter.parse(" tcp ").toString()).isEqualTo("tcp");
+  }
+
+  @Test
+  void aSinkBehindTheFilterGetsOnlyTheRecordsThatPass() {
+    List<FlowRecord> udp = new ArrayList<>();
+    FlowFilter.parse("udp").passing(udp::add).accept(TCP);
+    FlowFilter.parse("udp").passing(udp::add).accept(UDP_ONE_WAY);
+    assertThat(udp).containsExactly(UDP_ONE_WAY);
+    List<FlowRecord> all = new ArrayList<>();
+    FlowFilter.all().passing(all::add).accept(ARP);
+    assertThat(all).containsExactly(ARP);
   }
 
   @Test

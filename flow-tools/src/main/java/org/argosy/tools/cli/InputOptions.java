@@ -81,8 +81,10 @@ public final class InputOptions {
   }
 
   /** Reads every input in order into {@code sink}. */
-  public void readAll(TopicSource source, Consumer<FlowRecord> sink) throws FlowFileException {
-    read(source, FlowFilter.all(), sink, false);
+  /** Reads the records of every input that pass {@code filter}, in order, into {@code sink}. */
+  public void readAll(TopicSource source, FlowFilter filter, Consumer<FlowRecord> sink)
+      throws FlowFileException {
+    read(source, filter, sink, false);
   }
 
   /**
@@ -100,14 +102,7 @@ public final class InputOptions {
       FlowFiles.read(file, filter, sink, reuse);
     }
     if (source != null) {
-      source.read(
-          follow,
-          since,
-          record -> {
-            if (filter.matches(record)) {
-              sink.accept(record);
-            }
-          });
+      source.read(follow, since, filter.passing(sink));
     }
   }
 }

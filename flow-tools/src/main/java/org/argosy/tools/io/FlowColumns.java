@@ -10,7 +10,6 @@ import java.util.function.Function;
 import java.util.function.ObjLongConsumer;
 import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
-import java.util.stream.IntStream;
 import org.apache.arrow.flatbuf.Field;
 import org.apache.arrow.flatbuf.Schema;
 import org.apache.arrow.vector.BaseFixedWidthVector;
@@ -130,8 +129,7 @@ public final class FlowColumns {
 
     /** Reads every column. */
     Rows() {
-      columns = columns();
-      indexes = IntStream.range(0, columns.size()).toArray();
+      this(LAYOUT.stream().map(Layout::name).toList());
     }
 
     /**

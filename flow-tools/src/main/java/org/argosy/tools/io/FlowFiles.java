@@ -67,14 +67,7 @@ public final class FlowFiles {
   public static long read(
       String source, FlowFilter filter, Consumer<FlowRecord> sink, boolean reuse)
       throws FlowFileException {
-    Consumer<FlowRecord> passing =
-        filter.isAll()
-            ? sink
-            : record -> {
-              if (filter.matches(record)) {
-                sink.accept(record);
-              }
-            };
+    Consumer<FlowRecord> passing = filter.passing(sink);
     try (InputStream in =
         source.equals("-")
             ? new BufferedInputStream(System.in)

@@ -9,7 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.argosy.avro.FlowAggregate;
+import org.argosy.avro.FlowRecord;
 import org.argosy.avro.KeyField;
 import org.argosy.avro.TopNRanking;
 import org.argosy.query.ClusterKeySpec;
@@ -135,9 +137,10 @@ public final class RatopCommand implements Callable<Integer> {
                   feed.follow();
                   return;
                 }
-                input.readAll(null, r -> add(cache, filter, r));
+                Consumer<FlowRecord> toCache = record -> cache.add(record, System.nanoTime());
+                input.readAll(null, filter, toCache);
                 if (source != null) {
-                  source.read(live, r -> add(cache, filter, r));
+                  source.read(live, filter.passing(toCache));
                 }
               } catch (FlowFileException | RuntimeException e) {
                 failure[0] = e.getMessage();
@@ -176,12 +179,6 @@ public final class RatopCommand implements Callable<Integer> {
       spec.commandLine().getOut().flush();
     }
     return failure[0] == null ? 0 : 1;
-  }
-
-  private static void add(LiveCache cache, FlowFilter filter, org.argosy.avro.FlowRecord record) {
-    if (filter.matches(record)) {
-      cache.add(record, System.nanoTime());
-    }
   }
 
   /** Single keys: q quits, b p l choose the order, + and - change the number of rows. */
