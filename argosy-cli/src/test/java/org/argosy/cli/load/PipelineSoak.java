@@ -66,6 +66,7 @@ class PipelineSoak {
   private static final Duration WARM_UP = Duration.ofMinutes(1);
   private static final Duration SAMPLE_EVERY = Duration.ofSeconds(10);
   private static final int HEAP_EVERY_SAMPLES = 3;
+  private static final int GROWING_CLASSES = 8;
   private static final int CHECKPOINT_SECONDS = 10;
   private static final String GROUP = "argosy-soak";
 
@@ -140,12 +141,19 @@ class PipelineSoak {
         long start = System.nanoTime();
         long startMillis = System.currentTimeMillis();
         List<Sample> samples = new ArrayList<>();
+        // the first heaps counted after the warm-up and the latest, by class
+        JvmHeap.Live[] sensorHeaps = new JvmHeap.Live[2];
+        JvmHeap.Live[] jobHeaps = new JvmHeap.Live[2];
         while (traffic.isAlive()) {
           long elapsed = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
           assertThat(elapsed).as("traffic ran past its time").isLessThan(trafficSeconds + 120);
           assertThat(jobs.isAlive()).as("jobs running: %s", Files.readString(jobsLog)).isTrue();
           checkpoints.poll();
           boolean heap = samples.size() % HEAP_EVERY_SAMPLES == HEAP_EVERY_SAMPLES - 1;
+          if (heap) {
+            keepHeaps(sensorHeaps, JvmHeap.live(sensor.pid()), elapsed);
+            keepHeaps(jobHeaps, JvmHeap.live(jobs.pid()), elapsed);
+          }
           Sample sample =
               new Sample(
                   elapsed,
@@ -156,8 +164,8 @@ class PipelineSoak {
                   (long) sensor.metric("argosy_delivery_spool_bytes"),
                   (long) sensor.metric(kernelDrops),
                   ConsumerLag.of(admin, GROUP, "flows"),
-                  heap ? JvmHeap.liveBytes(sensor.pid()) : -1,
-                  heap ? JvmHeap.liveBytes(jobs.pid()) : -1);
+                  heap ? sensorHeaps[1].bytes() : -1,
+                  heap ? jobHeaps[1].bytes() : -1);
           samples.add(sample);
           System.out.println("SOAK sample " + sample);
           Thread.sleep(SAMPLE_EVERY.toMillis());
@@ -186,6 +194,10 @@ class PipelineSoak {
             FlowTopic.committed(broker.bootstrapServers(), Map.of(), "flows-dlq").size();
         verdict.print(captured, counted, received, drops);
         System.out.printf(
+            "SOAK live heap grown most since the warm-up: sensor %s; job %s%n",
+            sensorHeaps[1].growthSince(sensorHeaps[0], GROWING_CLASSES),
+            jobHeaps[1].growthSince(jobHeaps[0], GROWING_CLASSES));
+        System.out.printf(
             "SOAK late packets of all-traffic %d, dead letters %d; logs in %s%n",
             late, deadLetters, dir.toAbsolutePath());
 
@@ -201,7 +213,9 @@ class PipelineSoak {
         assertThat(rankedWindows(broker.bootstrapServers()))
             .as("10 s windows ranked by all four reports")
             .isGreaterThanOrEqualTo(trafficSeconds / 10 - 2);
-        verdict.assertBounded();
+        verdict.assertBounded(
+            sensorHeaps[1].growthSince(sensorHeaps[0], GROWING_CLASSES),
+            jobHeaps[1].growthSince(jobHeaps[0], GROWING_CLASSES));
       } finally {
         sensor.close();
         if (jobs != null) {
@@ -209,6 +223,14 @@ class PipelineSoak {
         }
       }
     }
+  }
+
+  /** Keeps {@code live} as the latest heap and, if none was kept after the warm-up, the first. */
+  private static void keepHeaps(JvmHeap.Live[] firstAndLatest, JvmHeap.Live live, long second) {
+    if (firstAndLatest[0] == null || second < WARM_UP.toSeconds()) {
+      firstAndLatest[0] = live;
+    }
+    firstAndLatest[1] = live;
   }
 
   /** {@code argosy jobs} as the launcher runs it: its heap, Java's module openings. */

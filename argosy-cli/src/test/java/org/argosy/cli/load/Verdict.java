@@ -87,7 +87,11 @@ final class Verdict {
         sorted.isEmpty() ? -1 : sorted.get(sorted.size() - 1));
   }
 
-  void assertBounded() {
+  /**
+   * Fails the run when a bound was crossed; a heap that grew too much is reported with the classes
+   * that grew most in that process ({@link JvmHeap.Live#growthSince}).
+   */
+  void assertBounded(String sensorHeapGrowth, String jobHeapGrowth) {
     assertThat(max(Sample::lag))
         .as("the job's consumer lag after the warm-up")
         .isLessThanOrEqualTo(lagBound());
@@ -101,8 +105,9 @@ final class Verdict {
       // says little; a leak raises them all
       assertThat(half(heap, false).median())
           .as(
-              "%s live heap, median of the second half against the first",
-              sensor ? "sensor" : "job")
+              "%s live heap, median of the second half against the first; grown most since the"
+                  + " warm-up: %s",
+              sensor ? "sensor" : "job", sensor ? sensorHeapGrowth : jobHeapGrowth)
           .isLessThanOrEqualTo(half(heap, true).median() + HEAP_GROWTH_BOUND);
     }
     assertThat(failedCheckpoints)
