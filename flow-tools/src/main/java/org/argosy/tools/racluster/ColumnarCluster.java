@@ -1,6 +1,8 @@
 package org.argosy.tools.racluster;
 
 import java.nio.ByteBuffer;
+import java.nio.IntBuffer;
+import java.nio.LongBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -16,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.argosy.avro.FlowAggregate;
 import org.argosy.avro.FlowRecord;
 import org.argosy.query.ClusterKeySpec;
@@ -31,13 +34,27 @@ import org.argosy.tools.io.FlowFiles.FlowFileException;
  * racluster over columnar flow files without a record object per row. Rows are grouped by the raw
  * values of the key's fields, packed into longs, in an open-addressing table; each group's key text
  * is {@link ClusterKeySpec#keyOf} of its first row, so several groups may share a key (masked
- * addresses) and are merged by it at the end. Counters go straight from the columns into {@link
- * FlowMerge}, the report engine's merge. The batches are shared out between threads, each with its
- * own table, and the tables merged with {@link FlowMerge#merge}; keys come out in the order of
- * their first row in the input, as the record-by-record path gives them. A filter is evaluated on
- * one refilled record per thread, filled with only the columns the filter and the key read.
+ * addresses) and are merged by it at the end. Counters and fixed-width key fields are copied out of
+ * the columns a chunk of rows at a time; the counters go into {@link FlowMerge}, the report
+ * engine's merge. The batches are shared out between threads, each with its own table, and the
+ * tables merged with {@link FlowMerge#merge}; keys come out in the order of their first row in the
+ * input, as the record-by-record path gives them. A filter is evaluated on one refilled record per
+ * thread, filled with only the columns the filter and the key read.
  */
 final class ColumnarCluster {
+
+  /**
+   * Rows copied out of the columns at a time: one bulk copy per column instead of a bounds-checked
+   * buffer read per value, which matters most while the code still runs interpreted (the first
+   * million rows of a run). A multiple of 8, so that a chunk starts at a byte of a validity bitmap.
+   */
+  private static final int CHUNK = 256;
+
+  /** The columns {@link FlowMerge#add} takes, in its order. */
+  private static final int[] COUNTERS =
+      Stream.of("spkts", "dpkts", "sbytes", "dbytes", "sappbytes", "dappbytes", "stime", "ltime")
+          .mapToInt(FlowColumns::index)
+          .toArray();
 
   private ColumnarCluster() {}
 
@@ -123,9 +140,24 @@ final class ColumnarCluster {
     private final FlowFilter filter;
     private final KeyColumn[] keyColumns;
     private final Groups groups;
-    private final long[] key;
+
+    /** Words in a packed key. */
+    private final int width;
+
     private final long[] lastKey;
     private int lastGroup = -1;
+
+    /** The counter columns of the batch, and a chunk's values copied out of them. */
+    private final LongBuffer[] counterColumns = new LongBuffer[COUNTERS.length];
+
+    private final long[][] counters = new long[COUNTERS.length][CHUNK];
+
+    /** A chunk's passing rows (places in the chunk), their keys one after another, their hashes. */
+    private final int[] chunkRows = new int[CHUNK];
+
+    private final long[] chunkKeys;
+    private final int[] chunkHashes = new int[CHUNK];
+
     private final FlowRecord view = new FlowRecord();
 
     /** The key's columns: what a new group's key text is made of. */
@@ -143,8 +175,9 @@ final class ColumnarCluster {
       this.keyColumns =
           keys.fields().stream().map(ColumnarCluster::keyColumn).toArray(KeyColumn[]::new);
       int width = Arrays.stream(keyColumns).mapToInt(KeyColumn::width).sum();
-      this.key = new long[width];
+      this.width = width;
       this.lastKey = new long[width];
+      this.chunkKeys = new long[CHUNK * width];
       this.groups = new Groups(width);
       List<String> keyNames = Arrays.stream(keyColumns).map(KeyColumn::name).toList();
       this.keyFields = new FlowColumns.Rows(keyNames);
@@ -190,72 +223,91 @@ final class ColumnarCluster {
       for (KeyColumn column : keyColumns) {
         column.bind(batch);
       }
-      ByteBuffer spkts = counter(batch, "spkts");
-      ByteBuffer dpkts = counter(batch, "dpkts");
-      ByteBuffer sbytes = counter(batch, "sbytes");
-      ByteBuffer dbytes = counter(batch, "dbytes");
-      ByteBuffer sappbytes = counter(batch, "sappbytes");
-      ByteBuffer dappbytes = counter(batch, "dappbytes");
-      ByteBuffer stime = counter(batch, "stime");
-      ByteBuffer ltime = counter(batch, "ltime");
+      for (int c = 0; c < COUNTERS.length; c++) {
+        counterColumns[c] = batch.data(COUNTERS[c]).asLongBuffer();
+      }
+      long[] spkts = counters[0];
+      long[] dpkts = counters[1];
+      long[] sbytes = counters[2];
+      long[] dbytes = counters[3];
+      long[] sappbytes = counters[4];
+      long[] dappbytes = counters[5];
+      long[] stime = counters[6];
+      long[] ltime = counters[7];
+      for (int start = 0; start < rows; start += CHUNK) {
+        int count = Math.min(CHUNK, rows - start);
+        for (int c = 0; c < COUNTERS.length; c++) {
+          counterColumns[c].get(start, counters[c], 0, count);
+        }
+        for (KeyColumn column : keyColumns) {
+          column.load(start, count);
+        }
+        int passing = keyChunk(reader, batch, start, count);
+        for (int i = 0; i < passing; i++) {
+          int at = chunkRows[i];
+          int keyAt = i * width;
+          // rows of one key often come together (one conversation's status records, one service)
+          int group;
+          if (lastGroup >= 0 && Arrays.equals(chunkKeys, keyAt, keyAt + width, lastKey, 0, width)) {
+            group = lastGroup;
+          } else {
+            group = groups.find(chunkKeys, keyAt, chunkHashes[i]);
+            if (group < 0) {
+              int row = start + at;
+              reader.read(batch, row, view, keyFields);
+              group =
+                  groups.add(chunkKeys, keyAt, chunkHashes[i], keys.keyOf(view), position | row);
+            }
+            lastGroup = group;
+            System.arraycopy(chunkKeys, keyAt, lastKey, 0, width);
+          }
+          FlowMerge.add(
+              groups.rows,
+              groups.valuesAt(group),
+              spkts[at],
+              dpkts[at],
+              sbytes[at],
+              dbytes[at],
+              sappbytes[at],
+              dappbytes[at],
+              stime[at],
+              ltime[at]);
+        }
+      }
+    }
+
+    /**
+     * Keys and hashes the rows of the chunk from {@code start} that pass the filter: their places
+     * in the chunk into {@link #chunkRows}, keys into {@link #chunkKeys}, hashes into {@link
+     * #chunkHashes}; returns how many passed.
+     */
+    private int keyChunk(ArrowFlowFiles.Reader reader, FlowBatch batch, int start, int count)
+        throws FlowFileException {
       boolean filtering = !filter.isAll();
-      for (int row = 0; row < rows; row++) {
+      int passing = 0;
+      for (int i = 0; i < count; i++) {
         if (filtering) {
-          reader.read(batch, row, view, filterFields);
+          reader.read(batch, start + i, view, filterFields);
           if (!filter.matches(view)) {
             continue;
           }
         }
-        int at = 0;
+        int at = passing * width;
         for (KeyColumn column : keyColumns) {
-          at = column.encode(row, key, at);
+          at = column.encode(start + i, i, chunkKeys, at);
         }
-        // rows of one key often come together (one conversation's status records, one service)
-        int group;
-        int hash = 0;
-        if (lastGroup >= 0 && Arrays.equals(key, lastKey)) {
-          group = lastGroup;
-        } else {
-          hash = Groups.hash(key);
-          group = groups.find(key, hash);
-        }
-        if (group < 0) {
-          if (!filtering) {
-            reader.read(batch, row, view, keyFields);
-          }
-          group = groups.add(key, hash, keys.keyOf(view), position | row);
-        }
-        if (group != lastGroup) {
-          lastGroup = group;
-          System.arraycopy(key, 0, lastKey, 0, key.length);
-        }
-        int offset = row * Long.BYTES;
-        FlowMerge.add(
-            groups.rows,
-            groups.valuesAt(group),
-            spkts.getLong(offset),
-            dpkts.getLong(offset),
-            sbytes.getLong(offset),
-            dbytes.getLong(offset),
-            sappbytes.getLong(offset),
-            dappbytes.getLong(offset),
-            stime.getLong(offset),
-            ltime.getLong(offset));
+        int hash = Groups.hash(chunkKeys, passing * width, width);
+        chunkHashes[passing] = hash;
+        chunkRows[passing++] = i;
       }
+      return passing;
     }
   }
 
   /**
-   * An 8-byte column's values. Reading the buffer itself (bounds-checked, as long as the rows need)
-   * rather than through {@link FlowBatch#longAt} saves a column lookup and a row check per value.
-   */
-  private static ByteBuffer counter(FlowBatch batch, String column) {
-    return batch.data(FlowColumns.index(column));
-  }
-
-  /**
    * Packs one key field of a row into longs that are equal exactly when the field's values are: a
-   * null or empty value gets a word no value has.
+   * null or empty value gets a word no value has. Fixed-width fields are copied a chunk of rows at
+   * a time ({@link #load}) and packed from the copy.
    */
   private abstract static class KeyColumn {
     static final long ABSENT = Long.MIN_VALUE;
@@ -265,6 +317,11 @@ final class ColumnarCluster {
     FlowBatch batch;
     ByteBuffer data;
     private ByteBuffer validity;
+
+    /** The chunk's validity bits (chunks start at a multiple of 8 rows). */
+    private final byte[] valid = new byte[CHUNK / 8];
+
+    private boolean allValid;
 
     KeyColumn(String column) {
       this.name = column;
@@ -278,20 +335,32 @@ final class ColumnarCluster {
       validity = batch.validity(column);
     }
 
+    /** Copies what {@link #encode} reads of the {@code count} rows from {@code start}. */
+    void load(int start, int count) {
+      allValid = validity == null;
+      if (!allValid) {
+        validity.get(start >>> 3, valid, 0, (count + 7) >>> 3);
+      }
+    }
+
     String name() {
       return name;
     }
 
-    boolean isNull(int row) {
-      return validity != null && (validity.get(row >>> 3) & 1 << (row & 7)) == 0;
+    /** Whether the chunk's row {@code at} is null. */
+    boolean isNull(int at) {
+      return !allValid && (valid[at >>> 3] & 1 << (at & 7)) == 0;
     }
 
     int width() {
       return 1;
     }
 
-    /** Writes the row's words at {@code at}; returns the index after them. */
-    abstract int encode(int row, long[] key, int at);
+    /**
+     * Writes the words of {@code row}, the chunk's row {@code at}, at {@code into}; returns the
+     * index after them.
+     */
+    abstract int encode(int row, int at, long[] key, int into);
   }
 
   private static KeyColumn keyColumn(FlowKeyField field) {
@@ -318,10 +387,25 @@ final class ColumnarCluster {
 
   private static KeyColumn intColumn(String name) {
     return new KeyColumn(name) {
+      private final int[] values = new int[CHUNK];
+      private IntBuffer ints;
+
       @Override
-      int encode(int row, long[] key, int at) {
-        key[at] = isNull(row) ? ABSENT : data.getInt(row * 4);
-        return at + 1;
+      void bind(FlowBatch batch) {
+        super.bind(batch);
+        ints = data.asIntBuffer();
+      }
+
+      @Override
+      void load(int start, int count) {
+        super.load(start, count);
+        ints.get(start, values, 0, count);
+      }
+
+      @Override
+      int encode(int row, int at, long[] key, int into) {
+        key[into] = isNull(at) ? ABSENT : values[at];
+        return into + 1;
       }
     };
   }
@@ -329,18 +413,33 @@ final class ColumnarCluster {
   /** 16 bytes as two words, and a word that tells null from the address 0. */
   private static KeyColumn addressColumn(String name) {
     return new KeyColumn(name) {
+      private final long[] words = new long[CHUNK * 2];
+      private LongBuffer longs;
+
+      @Override
+      void bind(FlowBatch batch) {
+        super.bind(batch);
+        longs = data.asLongBuffer();
+      }
+
+      @Override
+      void load(int start, int count) {
+        super.load(start, count);
+        longs.get(start * 2, words, 0, count * 2);
+      }
+
       @Override
       int width() {
         return 3;
       }
 
       @Override
-      int encode(int row, long[] key, int at) {
-        boolean absent = isNull(row);
-        key[at] = absent ? 1 : 0;
-        key[at + 1] = absent ? 0 : data.getLong(row * 16);
-        key[at + 2] = absent ? 0 : data.getLong(row * 16 + 8);
-        return at + 3;
+      int encode(int row, int at, long[] key, int into) {
+        boolean absent = isNull(at);
+        key[into] = absent ? 1 : 0;
+        key[into + 1] = absent ? 0 : words[at * 2];
+        key[into + 2] = absent ? 0 : words[at * 2 + 1];
+        return into + 3;
       }
     };
   }
@@ -348,13 +447,13 @@ final class ColumnarCluster {
   private static KeyColumn macColumn(String name) {
     return new KeyColumn(name) {
       @Override
-      int encode(int row, long[] key, int at) {
-        key[at] =
-            isNull(row)
+      int encode(int row, int at, long[] key, int into) {
+        key[into] =
+            isNull(at)
                 ? ABSENT
                 : (data.getInt(row * 6) & 0xffffffffL)
                     | (data.getShort(row * 6 + 4) & 0xffffL) << 32;
-        return at + 1;
+        return into + 1;
       }
     };
   }
@@ -371,10 +470,10 @@ final class ColumnarCluster {
       }
 
       @Override
-      int encode(int row, long[] key, int at) {
+      int encode(int row, int at, long[] key, int into) {
         int start = offsets.getInt(row * 4);
-        key[at] = start == offsets.getInt(row * 4 + 4) ? ABSENT : data.getInt(start * 4);
-        return at + 1;
+        key[into] = start == offsets.getInt(row * 4 + 4) ? ABSENT : data.getInt(start * 4);
+        return into + 1;
       }
     };
   }
@@ -385,10 +484,10 @@ final class ColumnarCluster {
       private final Map<String, Integer> ids = new HashMap<>();
 
       @Override
-      int encode(int row, long[] key, int at) {
+      int encode(int row, int at, long[] key, int into) {
         String text = new String(batch.textAt(column, row), StandardCharsets.UTF_8);
-        key[at] = ids.computeIfAbsent(text, t -> ids.size());
-        return at + 1;
+        key[into] = ids.computeIfAbsent(text, t -> ids.size());
+        return into + 1;
       }
     };
   }
@@ -426,8 +525,11 @@ final class ColumnarCluster {
       return FlowMerge.toAggregate(rows, valuesAt(group));
     }
 
-    /** The group of {@code key}, whose {@link #hash} is {@code hash}, or -1. */
-    int find(long[] key, int hash) {
+    /**
+     * The group of the key in {@code keys} from {@code keyAt}, whose {@link #hash} is {@code hash},
+     * or -1.
+     */
+    int find(long[] keys, int keyAt, int hash) {
       int mask = slots.length - 1;
       for (int slot = hash & mask; ; slot = (slot + 1) & mask) {
         long entry = slots[slot];
@@ -436,14 +538,18 @@ final class ColumnarCluster {
         }
         int group = (int) entry - 1;
         int at = group * rowLength;
-        if ((int) (entry >>> 32) == hash && Arrays.equals(rows, at, at + width, key, 0, width)) {
+        if ((int) (entry >>> 32) == hash
+            && Arrays.equals(rows, at, at + width, keys, keyAt, keyAt + width)) {
           return group;
         }
       }
     }
 
-    /** A new group for {@code key} (hash {@code hash}), whose first row was at {@code position}. */
-    int add(long[] key, int hash, String name, long position) {
+    /**
+     * A new group for the key in {@code keys} from {@code keyAt} (hash {@code hash}), whose first
+     * row was at {@code position}.
+     */
+    int add(long[] keys, int keyAt, int hash, String name, long position) {
       if (size == names.length) {
         int capacity = size * 2;
         rows = Arrays.copyOf(rows, capacity * rowLength);
@@ -451,7 +557,7 @@ final class ColumnarCluster {
         first = Arrays.copyOf(first, capacity);
       }
       int group = size++;
-      System.arraycopy(key, 0, rows, group * rowLength, width);
+      System.arraycopy(keys, keyAt, rows, group * rowLength, width);
       FlowMerge.clear(rows, valuesAt(group));
       names[group] = name;
       first[group] = position;
@@ -481,10 +587,10 @@ final class ColumnarCluster {
      * Multiplicative hashing with the high half folded down after every product: a product's low
      * bits depend only on the factor's low bits, and an IPv4 address lies in a word's high bytes.
      */
-    static int hash(long[] key) {
+    static int hash(long[] keys, int from, int width) {
       long h = 0;
-      for (long word : key) {
-        h = (h ^ word) * 0x9E3779B97F4A7C15L;
+      for (int i = from; i < from + width; i++) {
+        h = (h ^ keys[i]) * 0x9E3779B97F4A7C15L;
         h ^= h >>> 32;
       }
       h *= 0x9E3779B97F4A7C15L;

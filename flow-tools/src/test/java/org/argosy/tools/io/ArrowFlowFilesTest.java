@@ -3,6 +3,7 @@ package org.argosy.tools.io;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.ByteBuffer;
@@ -34,6 +35,7 @@ import org.argosy.avro.FlowCause;
 import org.argosy.avro.FlowRecord;
 import org.argosy.avro.IpAddress;
 import org.argosy.avro.MacAddress;
+import org.argosy.sensor.publish.AvroFileFlowRecordSink;
 import org.argosy.tools.DemoFlows;
 import org.argosy.tools.bench.ToolMain;
 import org.argosy.tools.ra.RaCommand;
@@ -103,19 +105,8 @@ class ArrowFlowFilesTest {
 
   @Test
   void everyFieldAndEveryNullSurvivesAcrossBatches() throws Exception {
-    // the demo has no VLAN, MPLS or handshake times: records that have every field, and none
-    List<FlowRecord> records = new ArrayList<>();
-    for (int i = 0; i < ArrowFlowFiles.BATCH_ROWS + 10; i++) {
-      records.add(i % 2 == 0 ? everything(i) : nothingOptional(i));
-    }
-    Path file = dir.resolve("every-field.arrow");
-    try (FileChannel channel =
-            FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        ArrowFlowFiles.Writer writer = new ArrowFlowFiles.Writer(channel)) {
-      for (FlowRecord record : records) {
-        writer.add(record);
-      }
-    }
+    List<FlowRecord> records = everyFieldAndNone();
+    Path file = writeEveryFieldAndNone();
     try (ArrowFlowFiles.Reader reader = ArrowFlowFiles.Reader.open(file.toString())) {
       assertThat(reader.batches()).isEqualTo(2);
     }
@@ -126,6 +117,31 @@ class ArrowFlowFilesTest {
     List<String> refilled = new ArrayList<>();
     FlowFiles.readEach(file.toString(), record -> refilled.add(record.toString()));
     assertThat(refilled).isEqualTo(records.stream().map(FlowRecord::toString).toList());
+  }
+
+  /** The demo has no VLAN, MPLS or handshake times: records that have every field, and none. */
+  private static List<FlowRecord> everyFieldAndNone() {
+    List<FlowRecord> records = new ArrayList<>();
+    for (int i = 0; i < ArrowFlowFiles.BATCH_ROWS + 10; i++) {
+      records.add(i % 2 == 0 ? everything(i) : nothingOptional(i));
+    }
+    return records;
+  }
+
+  /** {@link #everyFieldAndNone} in a columnar file (written once, read by several tests). */
+  private static synchronized Path writeEveryFieldAndNone() throws IOException {
+    Path file = dir.resolve("every-field.arrow");
+    if (Files.exists(file)) {
+      return file;
+    }
+    try (FileChannel channel =
+            FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        ArrowFlowFiles.Writer writer = new ArrowFlowFiles.Writer(channel)) {
+      for (FlowRecord record : everyFieldAndNone()) {
+        writer.add(record);
+      }
+    }
+    return file;
   }
 
   private static FlowRecord everything(int i) {
@@ -211,13 +227,45 @@ class ArrowFlowFilesTest {
                 "bytes",
                 "gt",
                 "200"));
+    // three copies: several batches for the threads, and a key's rows spread over them
+    raclusterPrintsTheSame(queries, avro, arrow, 3);
+  }
+
+  /**
+   * Rows with every optional field and rows with none, over two batches whose row counts are no
+   * multiple of the columnar path's chunk: null addresses, MACs and lists are keys of their own.
+   */
+  @Test
+  void raclusterPrintsTheSameOnRowsWithEveryFieldOrNone() throws Exception {
+    Path arrowFile = writeEveryFieldAndNone();
+    Path avroFile = dir.resolve("every-field-or-none.avro");
+    try (AvroFileFlowRecordSink sink = new AvroFileFlowRecordSink(avroFile)) {
+      everyFieldAndNone().forEach(record -> sink.send(record, 0));
+    }
+    raclusterPrintsTheSame(
+        List.of(
+            List.of("-m", "saddr", "daddr"),
+            // a null key beside a value whose bytes are all zero: :: and port 0
+            List.of("-m", "saddr"),
+            List.of("-m", "sport"),
+            List.of("-m", "saddr/16", "-s", "saddr/16", "trans", "pkts", "bytes", "stime", "ltime"),
+            List.of("-m", "smac", "dmac", "vlan", "mpls"),
+            List.of("-m", "proto", "sport", "dport", "sttl", "dttl", "stos"),
+            List.of("-m", "srcid", "inf", "etype"),
+            List.of("-m", "daddr", "-", "not", "src", "host", "10.0.0.2")),
+        avroFile,
+        arrowFile,
+        2);
+  }
+
+  private void raclusterPrintsTheSame(
+      List<List<String>> queries, Path avroFile, Path arrowFile, int copies) {
     for (List<String> query : queries) {
-      // three copies: several batches for the threads, and a key's rows spread over them
       List<String> onAvro = new ArrayList<>(List.of("-n", "-c", ","));
       List<String> onArrow = new ArrayList<>(List.of("-n", "-c", ","));
-      for (int i = 0; i < 3; i++) {
-        onAvro.addAll(List.of("-r", avro.toString()));
-        onArrow.addAll(List.of("-r", arrow.toString()));
+      for (int i = 0; i < copies; i++) {
+        onAvro.addAll(List.of("-r", avroFile.toString()));
+        onArrow.addAll(List.of("-r", arrowFile.toString()));
       }
       onAvro.addAll(query);
       onArrow.addAll(query);
