@@ -56,7 +56,26 @@ final class AggregateOrder {
   }
 
   private static int compareValues(String a, String b) {
-    boolean numbers = a.matches("\\d{1,18}") && b.matches("\\d{1,18}");
-    return numbers ? Long.compare(Long.parseLong(a), Long.parseLong(b)) : a.compareTo(b);
+    return isNumber(a) && isNumber(b)
+        ? Long.compare(Long.parseLong(a), Long.parseLong(b))
+        : a.compareTo(b);
+  }
+
+  /**
+   * Whether {@code value} is 1 to 18 digits (a long, never overflowing). Asked of two values in
+   * every comparison that reaches the key fields: {@code String.matches} compiled a pattern each
+   * time, most of rasort's time on aggregates that tie on the sort counters.
+   */
+  private static boolean isNumber(String value) {
+    if (value.isEmpty() || value.length() > 18) {
+      return false;
+    }
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c < '0' || c > '9') {
+        return false;
+      }
+    }
+    return true;
   }
 }
