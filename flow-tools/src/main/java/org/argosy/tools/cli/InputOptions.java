@@ -80,7 +80,6 @@ public final class InputOptions {
     return FlowFiles.sources(files, directories);
   }
 
-  /** Reads every input in order into {@code sink}. */
   /** Reads the records of every input that pass {@code filter}, in order, into {@code sink}. */
   public void readAll(TopicSource source, FlowFilter filter, Consumer<FlowRecord> sink)
       throws FlowFileException {

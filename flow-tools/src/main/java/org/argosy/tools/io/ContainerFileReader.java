@@ -42,7 +42,7 @@ public final class ContainerFileReader {
   private final CountingInput in;
   private final BinaryDecoder decoder;
   private final Schema writer;
-  private final Codec codec;
+  private final String codecName;
   private final byte[] sync = new byte[DataFileConstants.SYNC_SIZE];
   private long records;
   private long blocks;
@@ -60,7 +60,7 @@ public final class ContainerFileReader {
       }
       Map<String, byte[]> metadata = readMetadata();
       this.writer = new Schema.Parser().parse(text(metadata, DataFileConstants.SCHEMA));
-      this.codec = codec(metadata);
+      this.codecName = codecName(metadata);
       decoder.readFixed(sync);
     } catch (IOException | AvroRuntimeException e) {
       throw damaged("unreadable header: " + e.getMessage(), e);
@@ -97,43 +97,110 @@ public final class ContainerFileReader {
 
   private <T extends SpecificRecord> void read(Class<T> type, Consumer<T> sink, boolean reuse)
       throws FlowFileException {
-    Schema reader = DECODING.getSchema(type);
-    if (!reader.getName().equals(writer.getName())) {
-      throw damaged("holds " + writer.getName() + " records, not " + reader.getName(), null);
+    BlockDecoder<T> blockDecoder = decoder(type);
+    for (Block block = nextBlock(); block != null; block = nextBlock()) {
+      blockDecoder.decode(block, sink, reuse);
+      records += block.count();
     }
+  }
+
+  /**
+   * One block as it lies in the file: its number (from 0), the byte it starts at, how many records
+   * it holds and their bytes, still compressed.
+   */
+  public record Block(long number, long offset, long count, byte[] data) {}
+
+  /**
+   * The next block, its header and sync marker checked, or null at a clean end of the file. Blocks
+   * are independent: {@link BlockDecoder}s on other threads may decode them.
+   *
+   * @throws FlowFileException when the file is cut short or a block is corrupt
+   */
+  public Block nextBlock() throws FlowFileException {
     try {
-      SpecificDatumReader<T> datumReader = new SpecificDatumReader<>(writer, reader, DECODING);
-      T record = null;
-      while (!in.peekEnd()) {
-        long blockOffset = in.count();
-        long count = decoder.readLong();
-        long size = decoder.readLong();
-        if (count < 0 || size < 0 || size > MAX_BLOCK_BYTES) {
-          throw damaged("corrupt block header at byte " + blockOffset, null);
-        }
-        byte[] data = new byte[(int) size];
-        decoder.readFixed(data);
-        byte[] blockSync = new byte[DataFileConstants.SYNC_SIZE];
-        decoder.readFixed(blockSync);
-        if (!Arrays.equals(sync, blockSync)) {
-          throw damaged("block at byte " + blockOffset + " has a wrong sync marker", null);
-        }
-        ByteBuffer plain = codec.decompress(ByteBuffer.wrap(data));
-        BinaryDecoder block =
-            DecoderFactory.get()
-                .binaryDecoder(
-                    plain.array(), plain.arrayOffset() + plain.position(), plain.remaining(), null);
-        for (long i = 0; i < count; i++) {
-          record = datumReader.read(reuse ? record : null, block);
-          sink.accept(record);
-          records++;
-        }
-        blocks++;
+      if (in.peekEnd()) {
+        return null;
       }
+      long offset = in.count();
+      long count = decoder.readLong();
+      long size = decoder.readLong();
+      if (count < 0 || size < 0 || size > MAX_BLOCK_BYTES) {
+        throw damaged("corrupt block header at byte " + offset, null);
+      }
+      byte[] data = new byte[(int) size];
+      decoder.readFixed(data);
+      byte[] blockSync = new byte[DataFileConstants.SYNC_SIZE];
+      decoder.readFixed(blockSync);
+      if (!Arrays.equals(sync, blockSync)) {
+        throw damaged("block at byte " + offset + " has a wrong sync marker", null);
+      }
+      return new Block(blocks++, offset, count, data);
     } catch (EOFException e) {
       throw damaged("cut short at byte " + in.count() + ", in block " + (blocks + 1), e);
     } catch (IOException | AvroRuntimeException e) {
       throw damaged(e.getMessage(), e);
+    }
+  }
+
+  /**
+   * A decoder of this file's blocks into {@code type}, resolving the file's schema version: one per
+   * thread, since a codec and a datum reader keep state between calls.
+   *
+   * @throws FlowFileException when the file holds another record type
+   */
+  public <T extends SpecificRecord> BlockDecoder<T> decoder(Class<T> type)
+      throws FlowFileException {
+    Schema reader = DECODING.getSchema(type);
+    if (!reader.getName().equals(writer.getName())) {
+      throw damaged("holds " + writer.getName() + " records, not " + reader.getName(), null);
+    }
+    return new BlockDecoder<>(
+        ContainerCodecs.forName(codecName), new SpecificDatumReader<>(writer, reader, DECODING));
+  }
+
+  /** Decodes blocks of one file ({@link #decoder}). */
+  public final class BlockDecoder<T extends SpecificRecord> {
+    private final Codec codec;
+    private final SpecificDatumReader<T> datumReader;
+    private BinaryDecoder blockDecoder;
+    private T record;
+
+    private BlockDecoder(Codec codec, SpecificDatumReader<T> datumReader) {
+      this.codec = codec;
+      this.datumReader = datumReader;
+    }
+
+    /**
+     * Hands the records of {@code block} to {@code sink}, in one refilled object when {@code reuse}
+     * (for a sink that keeps nothing of the record it is handed).
+     *
+     * @throws FlowFileException naming the file and the block when it does not decode
+     */
+    public void decode(Block block, Consumer<T> sink, boolean reuse) throws FlowFileException {
+      try {
+        ByteBuffer plain = codec.decompress(ByteBuffer.wrap(block.data()));
+        blockDecoder =
+            DecoderFactory.get()
+                .binaryDecoder(
+                    plain.array(),
+                    plain.arrayOffset() + plain.position(),
+                    plain.remaining(),
+                    blockDecoder);
+        for (long i = 0; i < block.count(); i++) {
+          record = datumReader.read(reuse ? record : null, blockDecoder);
+          sink.accept(record);
+        }
+      } catch (IOException | AvroRuntimeException e) {
+        throw new FlowFileException(
+            name
+                + ": block "
+                + (block.number() + 1)
+                + " at byte "
+                + block.offset()
+                + " unreadable: "
+                + e.getMessage(),
+            e);
+      }
     }
   }
 
@@ -158,14 +225,16 @@ public final class ContainerFileReader {
     return metadata;
   }
 
-  private Codec codec(Map<String, byte[]> metadata) throws FlowFileException {
+  /** The codec the header names, checked to be one this Avro knows. */
+  private String codecName(Map<String, byte[]> metadata) throws FlowFileException {
     byte[] codecName = metadata.get(DataFileConstants.CODEC);
     String codec =
         codecName == null
             ? DataFileConstants.NULL_CODEC
             : new String(codecName, StandardCharsets.UTF_8);
     try {
-      return ContainerCodecs.forName(codec);
+      ContainerCodecs.forName(codec);
+      return codec;
     } catch (AvroRuntimeException e) {
       throw damaged("unsupported compression codec '" + codec + "'", e);
     }

@@ -8,14 +8,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -37,9 +32,8 @@ import org.argosy.tools.io.FlowFiles.FlowFileException;
  * addresses) and are merged by it at the end. Counters and fixed-width key fields are copied out of
  * the columns a chunk of rows at a time; the counters go into {@link FlowMerge}, the report
  * engine's merge. The batches are shared out between threads, each with its own table, and the
- * tables merged with {@link FlowMerge#merge}; keys come out in the order of their first row in the
- * input, as the record-by-record path gives them. A filter is evaluated on one refilled record per
- * thread, filled with only the columns the filter and the key read.
+ * tables merged by {@link FirstRowOrder}. A filter is evaluated on one refilled record per thread,
+ * filled with only the columns the filter and the key read.
  */
 final class ColumnarCluster {
 
@@ -78,58 +72,11 @@ final class ColumnarCluster {
     }
     AtomicInteger next = new AtomicInteger();
     AtomicBoolean failed = new AtomicBoolean();
-    int workers = Math.max(1, Math.min(threads, tasks.size()));
-    ExecutorService pool = Executors.newFixedThreadPool(workers);
-    List<Groups> tables = new ArrayList<>();
-    try {
-      List<Future<Groups>> results = new ArrayList<>();
-      for (int i = 0; i < workers; i++) {
-        results.add(pool.submit(() -> new Worker(files, keys, filter).run(tasks, next, failed)));
-      }
-      for (Future<Groups> result : results) {
-        tables.add(result.get());
-      }
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof FlowFileException damaged) {
-        throw damaged;
-      }
-      if (e.getCause() instanceof RuntimeException unexpected) {
-        throw unexpected;
-      }
-      throw new IllegalStateException(e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    } finally {
-      pool.shutdownNow();
-    }
-    return combine(tables);
-  }
-
-  /**
-   * The threads' groups merged by key text, keys ordered by their first row. A thread's groups are
-   * already in that order (it takes tasks in ascending order), so the tables are merged as sorted
-   * runs rather than sorted again.
-   */
-  private static Map<String, FlowAggregate> combine(List<Groups> tables) {
-    int[] next = new int[tables.size()];
-    Map<String, FlowAggregate> merged = new LinkedHashMap<>();
-    while (true) {
-      int earliest = -1;
-      for (int t = 0; t < tables.size(); t++) {
-        Groups groups = tables.get(t);
-        if (next[t] < groups.size
-            && (earliest < 0
-                || groups.first[next[t]] < tables.get(earliest).first[next[earliest]])) {
-          earliest = t;
-        }
-      }
-      if (earliest < 0) {
-        return merged;
-      }
-      Groups groups = tables.get(earliest);
-      int g = next[earliest]++;
-      merged.merge(groups.names[g], groups.aggregate(g), FlowMerge::merge);
+    try (WorkerThreads<Groups> workers =
+        new WorkerThreads<>(
+            Math.max(1, Math.min(threads, tasks.size())),
+            () -> new Worker(files, keys, filter).run(tasks, next, failed))) {
+      return FirstRowOrder.combine(workers.results());
     }
   }
 
@@ -498,7 +445,7 @@ final class ColumnarCluster {
    * its key's words and then {@link FlowMerge}'s values, so that a row's key and counters come in
    * one memory access where the groups outgrow the caches.
    */
-  private static final class Groups {
+  private static final class Groups implements FirstRowOrder.Groups {
     private final int width;
     private final int rowLength;
     private long[] slots = new long[1 << 10]; // hash << 32 | group + 1; 0 when free
@@ -521,7 +468,23 @@ final class ColumnarCluster {
       return group * rowLength + width;
     }
 
-    FlowAggregate aggregate(int group) {
+    @Override
+    public int size() {
+      return size;
+    }
+
+    @Override
+    public String name(int group) {
+      return names[group];
+    }
+
+    @Override
+    public long first(int group) {
+      return first[group];
+    }
+
+    @Override
+    public FlowAggregate aggregate(int group) {
       return FlowMerge.toAggregate(rows, valuesAt(group));
     }
 

@@ -144,19 +144,25 @@ public final class RaclusterCommand implements Callable<Integer> {
   }
 
   /**
-   * The aggregates by key in first-seen order: columnar files alone go through {@link
-   * ColumnarCluster} on every core, any other input record by record.
+   * The aggregates by key in first-seen order: files of one kind go through {@link ColumnarCluster}
+   * (columnar) or {@link ContainerCluster} (Avro) on every core, any other input (a topic, standard
+   * input, a mix of kinds) record by record.
    */
   private Map<String, FlowAggregate> merge(
       TopicSource source, ClusterKeySpec keySpec, FlowFilter filter) throws FlowFileException {
     List<String> files = input.files();
-    boolean columnar = source == null && !files.contains("-");
-    for (int i = 0; columnar && i < files.size(); i++) {
-      columnar = FlowFiles.isArrow(files.get(i));
-    }
-    if (columnar) {
-      return ColumnarCluster.cluster(
-          files, keySpec, filter, Runtime.getRuntime().availableProcessors());
+    if (source == null && !files.isEmpty() && !files.contains("-")) {
+      int columnar = 0;
+      for (String file : files) {
+        columnar += FlowFiles.isArrow(file) ? 1 : 0;
+      }
+      int threads = Runtime.getRuntime().availableProcessors();
+      if (columnar == files.size()) {
+        return ColumnarCluster.cluster(files, keySpec, filter, threads);
+      }
+      if (columnar == 0) {
+        return ContainerCluster.cluster(files, keySpec, filter, threads);
+      }
     }
     Map<String, FlowAggregate> merged = new LinkedHashMap<>();
     input.readEach(

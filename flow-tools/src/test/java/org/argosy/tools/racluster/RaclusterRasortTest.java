@@ -2,14 +2,21 @@ package org.argosy.tools.racluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.argosy.avro.FlowRecord;
+import org.argosy.sensor.publish.AvroFileFlowRecordSink;
 import org.argosy.tools.DemoFlows;
+import org.argosy.tools.io.ContainerFileReader;
+import org.argosy.tools.io.FlowFiles;
 import org.argosy.tools.rasort.RasortCommand;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -165,6 +172,55 @@ class RaclusterRasortTest {
     assertThat(err.toString()).contains("'bytez'");
     assertThat(run(new RasortCommand(), "-m", "bytes")).isEqualTo(2);
     assertThat(err.toString()).contains("-r");
+  }
+
+  /**
+   * A damaged Avro file read on several threads: cut short, or a block that does not decompress in
+   * the middle (found by a worker while the file is still being read), is an error naming the file,
+   * never a hang or a table.
+   */
+  @Test
+  void aDamagedFileReadOnSeveralThreadsIsAnErrorNamingIt() throws Exception {
+    List<FlowRecord> demo = new ArrayList<>();
+    FlowFiles.read(flows.toString(), demo::add);
+    Path many = dir.resolve("many-blocks.avro");
+    try (AvroFileFlowRecordSink sink = new AvroFileFlowRecordSink(many)) {
+      for (int copy = 0; copy < 200; copy++) {
+        demo.forEach(record -> sink.send(record, 0));
+      }
+    }
+    List<ContainerFileReader.Block> blocks = new ArrayList<>();
+    try (InputStream in = Files.newInputStream(many)) {
+      ContainerFileReader reader = new ContainerFileReader(many.toString(), in);
+      for (var block = reader.nextBlock(); block != null; block = reader.nextBlock()) {
+        blocks.add(block);
+      }
+    }
+    assertThat(blocks).as("blocks for several threads").hasSizeGreaterThan(8);
+    assertThat(run(new RaclusterCommand(), "-r", many.toString(), "-m", "proto")).isZero();
+
+    byte[] whole = Files.readAllBytes(many);
+    Path cut = dir.resolve("cut.avro");
+    Files.write(cut, Arrays.copyOf(whole, whole.length * 2 / 3));
+    err.getBuffer().setLength(0);
+    assertThat(run(new RaclusterCommand(), "-r", cut.toString(), "-m", "proto")).isEqualTo(1);
+    assertThat(err.toString()).contains(cut.toString()).contains("cut short");
+
+    ContainerFileReader.Block middle = blocks.get(blocks.size() / 2);
+    byte[] corrupt = whole.clone();
+    // the block's compressed bytes follow its record count and length (two short varints)
+    for (int i = 16; i < 48; i++) {
+      corrupt[(int) middle.offset() + i] ^= (byte) 0x5a;
+    }
+    Path garbled = dir.resolve("garbled.avro");
+    Files.write(garbled, corrupt);
+    err.getBuffer().setLength(0);
+    out.getBuffer().setLength(0);
+    assertThat(run(new RaclusterCommand(), "-r", garbled.toString(), "-m", "proto")).isEqualTo(1);
+    assertThat(err.toString())
+        .contains(garbled.toString())
+        .contains("block " + (middle.number() + 1));
+    assertThat(out.toString()).isEmpty();
   }
 
   private static long bytes(String pktsAndBytes) {
