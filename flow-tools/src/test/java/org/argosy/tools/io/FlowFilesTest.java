@@ -1,7 +1,10 @@
 package org.argosy.tools.io;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,12 +15,17 @@ import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
 import org.argosy.avro.FlowRecord;
+import org.argosy.query.filter.FlowFilter;
+import org.argosy.sensor.publish.AvroFileFlowRecordSink;
 import org.argosy.tools.DemoFlows;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Flow files read record by record, fresh or refilled, and from another schema version. */
+/**
+ * Flow files read record by record, fresh or refilled, from another schema version, over many
+ * blocks and up to a damaged one.
+ */
 class FlowFilesTest {
 
   @TempDir static Path dir;
@@ -72,5 +80,58 @@ class FlowFilesTest {
 
     assertThat(fresh).isEqualTo(written);
     assertThat(refilled).isEqualTo(written.stream().map(FlowRecord::toString).toList());
+  }
+
+  /**
+   * A file of many blocks comes in file order, filtered or not; a garbled block in the middle is an
+   * error naming the file and the block, after exactly the records of the blocks before it.
+   */
+  @Test
+  void manyBlocksComeInFileOrderAndDamageAfterTheBlocksBeforeIt() throws Exception {
+    Path many = dir.resolve("many-blocks.avro");
+    List<FlowRecord> records = new ArrayList<>();
+    try (AvroFileFlowRecordSink sink = new AvroFileFlowRecordSink(many)) {
+      for (int copy = 0; copy < 100; copy++) {
+        for (FlowRecord record : written) {
+          FlowRecord numbered = FlowRecord.newBuilder(record).setSeq(records.size()).build();
+          records.add(numbered);
+          sink.send(numbered, 0);
+        }
+      }
+    }
+    List<ContainerFileReader.Block> blocks = new ArrayList<>();
+    try (InputStream in = Files.newInputStream(many)) {
+      ContainerFileReader reader = new ContainerFileReader(many.toString(), in);
+      for (var block = reader.nextBlock(); block != null; block = reader.nextBlock()) {
+        blocks.add(block);
+      }
+    }
+    assertThat(blocks).hasSizeGreaterThan(8);
+
+    List<FlowRecord> read = new ArrayList<>();
+    assertThat(FlowFiles.read(many.toString(), read::add)).isEqualTo(records.size());
+    assertThat(read).isEqualTo(records);
+    FlowFilter udp = FlowFilter.parse("udp and not port 53");
+    List<FlowRecord> passed = new ArrayList<>();
+    FlowFiles.read(many.toString(), udp, passed::add, false);
+    assertThat(passed).isNotEmpty().isEqualTo(records.stream().filter(udp::matches).toList());
+
+    ContainerFileReader.Block middle = blocks.get(blocks.size() / 2);
+    byte[] garbled = Files.readAllBytes(many);
+    for (int i = 16; i < 48; i++) {
+      garbled[(int) middle.offset() + i] ^= (byte) 0x5a;
+    }
+    Path damaged = dir.resolve("garbled.avro");
+    Files.write(damaged, garbled);
+    List<FlowRecord> before = new ArrayList<>();
+    assertThatThrownBy(() -> FlowFiles.read(damaged.toString(), before::add))
+        .isInstanceOf(FlowFiles.FlowFileException.class)
+        .hasMessageContaining(damaged.toString())
+        .hasMessageContaining("block " + (middle.number() + 1));
+    long recordsBefore =
+        blocks.subList(0, (int) middle.number()).stream()
+            .mapToLong(ContainerFileReader.Block::count)
+            .sum();
+    assertThat(before).isEqualTo(records.subList(0, (int) recordsBefore));
   }
 }
