@@ -121,8 +121,7 @@ final class ColumnarCluster {
       this.filter = filter;
       this.keyColumns =
           keys.fields().stream().map(ColumnarCluster::keyColumn).toArray(KeyColumn[]::new);
-      int width = Arrays.stream(keyColumns).mapToInt(KeyColumn::width).sum();
-      this.width = width;
+      this.width = Arrays.stream(keyColumns).mapToInt(KeyColumn::width).sum();
       this.lastKey = new long[width];
       this.chunkKeys = new long[CHUNK * width];
       this.groups = new Groups(width);
