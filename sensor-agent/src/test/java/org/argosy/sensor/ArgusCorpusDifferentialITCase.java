@@ -100,21 +100,37 @@ class ArgusCorpusDifferentialITCase {
       }
       Set<String> differences = new java.util.TreeSet<>();
       long argusFlows = 0;
+      Map<String, Map<String, Flow>> oursByFile = new TreeMap<>();
       for (Path file : files) {
         String name = file.getFileName().toString();
         Map<String, Flow> argusOfFile = argus.get(name).get(5, TimeUnit.MINUTES);
         argusFlows += argusOfFile.size();
-        compare(name, argusOfFile, sensorFlows(file), differences);
+        oursByFile.put(name, sensorFlows(file));
+        compare(name, argusOfFile, oursByFile.get(name), differences);
+      }
+      // Argus 3.0.8 reads past some malformed packets into memory it did not fill: now and then it
+      // reports a flow of garbage addresses (seen: mpls-traceroute.pcap, an ICMP flow between
+      // addresses made of a label and an IPv4 header). A file with a difference not listed is run
+      // through Argus twice more, and the flows Argus does not report every time are left out.
+      Set<String> unstable = new java.util.TreeSet<>();
+      for (String name : filesOf(unexplained(differences, IntendedDifferences.load()))) {
+        Path file = corpus.resolve(name);
+        Map<String, Flow> stable = new TreeMap<>(argus.get(name).get());
+        for (int run = 0; run < 2; run++) {
+          Set<String> again = argusFlows(file, work).keySet();
+          stable.keySet().stream()
+              .filter(key -> !again.contains(key))
+              .forEach(key -> unstable.add(name + "\t" + key));
+          stable.keySet().retainAll(again);
+        }
+        differences.removeIf(d -> d.startsWith(name + "\t"));
+        compare(name, stable, oursByFile.get(name), differences);
       }
       // every difference, listed or not, for whoever reviews the list
       Files.write(Path.of("target", "argus-corpus-differences.tsv"), differences);
+      Files.write(Path.of("target", "argus-corpus-unstable.tsv"), unstable);
       IntendedDifferences intended = IntendedDifferences.load();
-      Set<String> unexplained = new java.util.TreeSet<>();
-      for (String difference : differences) {
-        if (!intended.covers(difference)) {
-          unexplained.add(difference);
-        }
-      }
+      Set<String> unexplained = unexplained(differences, intended);
       assertThat(files).hasSizeGreaterThan(800);
       assertThat(argusFlows).as("TCP, UDP and ICMP flows compared").isGreaterThan(500);
       assertThat(unexplained)
@@ -163,6 +179,24 @@ class ArgusCorpusDifferentialITCase {
     } catch (java.io.IOException e) {
       return e.toString();
     }
+  }
+
+  /** The differences {@code intended} does not list (the entries that do are marked used). */
+  private static Set<String> unexplained(Set<String> differences, IntendedDifferences intended) {
+    Set<String> unexplained = new java.util.TreeSet<>();
+    for (String difference : differences) {
+      if (!intended.covers(difference)) {
+        unexplained.add(difference);
+      }
+    }
+    return unexplained;
+  }
+
+  /** The files some differences are of (a difference's first field). */
+  private static Set<String> filesOf(Set<String> differences) {
+    Set<String> files = new java.util.TreeSet<>();
+    differences.forEach(d -> files.add(d.substring(0, d.indexOf('\t'))));
+    return files;
   }
 
   /**
