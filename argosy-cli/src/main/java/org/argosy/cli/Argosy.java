@@ -3,12 +3,14 @@ package org.argosy.cli;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;
+import org.argosy.cli.daemon.DaemonCommand;
 import org.argosy.cli.demo.DemoCommand;
 import org.argosy.cli.jobs.JobsCommand;
 import org.argosy.cli.jobs.ReportJobLauncher;
 import org.argosy.cli.sensor.SensorCommand;
 import org.argosy.tools.alerts.AlertsCommand;
 import org.argosy.tools.cli.FileToolLogging;
+import org.argosy.tools.cli.StandardStreams;
 import org.argosy.tools.ra.RaCommand;
 import org.argosy.tools.racluster.RaclusterCommand;
 import org.argosy.tools.ragraph.RagraphCommand;
@@ -30,7 +32,17 @@ public final class Argosy implements Runnable {
 
   /** The subcommands' names, as each one's {@code @Command} gives it, in the order help lists. */
   static final List<String> COMMANDS =
-      List.of("alerts", "demo", "jobs", "ra", "racluster", "ragraph", "rasort", "ratop", "sensor");
+      List.of(
+          "alerts",
+          "daemon",
+          "demo",
+          "jobs",
+          "ra",
+          "racluster",
+          "ragraph",
+          "rasort",
+          "ratop",
+          "sensor");
 
   @CommandLine.Spec private CommandLine.Model.CommandSpec spec;
 
@@ -70,11 +82,19 @@ public final class Argosy implements Runnable {
    * {@code ra}'s run; every subcommand otherwise (help, a usage error that lists them).
    */
   static CommandLine commandLine(String[] args) {
+    return commandLine(args, StandardStreams.system());
+  }
+
+  /**
+   * The command line for {@code args} whose file tools read {@code -r -} from and write {@code -w
+   * -} to {@code streams}: the resident process runs its clients' commands in it.
+   */
+  public static CommandLine commandLine(String[] args, StandardStreams streams) {
     CommandLine commandLine = new CommandLine(new Argosy());
     if (args.length > 0 && COMMANDS.contains(args[0])) {
-      commandLine.addSubcommand(command(args[0]));
+      commandLine.addSubcommand(command(args[0], streams));
     } else {
-      COMMANDS.forEach(name -> commandLine.addSubcommand(command(name)));
+      COMMANDS.forEach(name -> commandLine.addSubcommand(command(name, streams)));
       commandLine.addSubcommand(new CommandLine.HelpCommand());
     }
     commandLine.setExecutionExceptionHandler(new RuntimeFailureHandler());
@@ -82,15 +102,16 @@ public final class Argosy implements Runnable {
   }
 
   /** A new subcommand object; a switch loads only the class it creates. */
-  static Object command(String name) {
+  static Object command(String name, StandardStreams streams) {
     return switch (name) {
       case "alerts" -> new AlertsCommand();
+      case "daemon" -> new DaemonCommand();
       case "demo" -> new DemoCommand();
       case "jobs" -> new JobsCommand();
-      case "ra" -> new RaCommand();
-      case "racluster" -> new RaclusterCommand();
+      case "ra" -> new RaCommand(streams);
+      case "racluster" -> new RaclusterCommand(streams);
       case "ragraph" -> new RagraphCommand();
-      case "rasort" -> new RasortCommand();
+      case "rasort" -> new RasortCommand(streams);
       case "ratop" -> new RatopCommand();
       case "sensor" -> new SensorCommand();
       default -> throw new IllegalArgumentException("no command " + name);

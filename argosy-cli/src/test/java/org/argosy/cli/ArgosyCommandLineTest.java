@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import org.argosy.tools.cli.StandardStreams;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -23,7 +24,8 @@ class ArgosyCommandLineTest {
   @Test
   void everyCommandIsListedUnderItsOwnName() {
     for (String name : Argosy.COMMANDS) {
-      assertThat(new CommandLine(Argosy.command(name)).getCommandName()).isEqualTo(name);
+      assertThat(new CommandLine(Argosy.command(name, StandardStreams.system())).getCommandName())
+          .isEqualTo(name);
     }
     assertThat(Argosy.commandLine().getSubcommands().keySet())
         .containsAll(Argosy.COMMANDS)

@@ -25,6 +25,7 @@ class ArgosyLauncherITCase {
     ProcessBuilder builder =
         new ProcessBuilder(command).directory(ExpectedRanking.projectRoot().toFile());
     builder.environment().put("ARGOSY_NO_BUILD", "1"); // already built by this Maven run
+    builder.environment().put("ARGOSY_RESIDENT", "0"); // the JVM per command, with its archive
     // stderr to a file, so that neither pipe can fill up while the other is read
     Path err = Files.createTempFile("argosy-launcher", ".err");
     builder.redirectError(err.toFile());

@@ -21,11 +21,21 @@ public final class FileToolLogging {
    * no-operation provider unless the user chose a provider.
    */
   public static void configure(String[] args) {
-    if (args.length > 0 && FILE_TOOLS.contains(args[0]) && !Arrays.asList(args).contains("-S")) {
-      System.getProperties()
-          .putIfAbsent("slf4j.provider", "org.slf4j.helpers.NOP_FallbackServiceProvider");
-      // else SLF4J says on standard error that it loads the provider named
-      System.getProperties().putIfAbsent("slf4j.internal.verbosity", "WARN");
+    if (isFileToolRun(args)) {
+      turnOff();
     }
+  }
+
+  /** Whether {@code args} (the tool's name first) run ra, racluster or rasort over files only. */
+  public static boolean isFileToolRun(String[] args) {
+    return args.length > 0 && FILE_TOOLS.contains(args[0]) && !Arrays.asList(args).contains("-S");
+  }
+
+  /** Binds SLF4J to its no-operation provider unless the user chose a provider. */
+  public static void turnOff() {
+    System.getProperties()
+        .putIfAbsent("slf4j.provider", "org.slf4j.helpers.NOP_FallbackServiceProvider");
+    // else SLF4J says on standard error that it loads the provider named
+    System.getProperties().putIfAbsent("slf4j.internal.verbosity", "WARN");
   }
 }

@@ -1,5 +1,6 @@
 package org.argosy.tools.cli;
 
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -80,25 +81,35 @@ public final class InputOptions {
     return FlowFiles.sources(files, directories);
   }
 
-  /** Reads the records of every input that pass {@code filter}, in order, into {@code sink}. */
-  public void readAll(TopicSource source, FlowFilter filter, Consumer<FlowRecord> sink)
+  /**
+   * Reads the records of every input that pass {@code filter}, in order, into {@code sink}; {@code
+   * -r -} reads {@code standardInput}.
+   */
+  public void readAll(
+      InputStream standardInput, TopicSource source, FlowFilter filter, Consumer<FlowRecord> sink)
       throws FlowFileException {
-    read(source, filter, sink, false);
+    read(standardInput, source, filter, sink, false);
   }
 
   /**
    * Reads the records of every input that pass {@code filter}, in order, into {@code sink}; records
    * of files come in one refilled object: for a sink that keeps nothing of the record it is handed.
    */
-  public void readEach(TopicSource source, FlowFilter filter, Consumer<FlowRecord> sink)
+  public void readEach(
+      InputStream standardInput, TopicSource source, FlowFilter filter, Consumer<FlowRecord> sink)
       throws FlowFileException {
-    read(source, filter, sink, true);
+    read(standardInput, source, filter, sink, true);
   }
 
-  private void read(TopicSource source, FlowFilter filter, Consumer<FlowRecord> sink, boolean reuse)
+  private void read(
+      InputStream standardInput,
+      TopicSource source,
+      FlowFilter filter,
+      Consumer<FlowRecord> sink,
+      boolean reuse)
       throws FlowFileException {
     for (String file : files()) {
-      FlowFiles.read(file, filter, sink, reuse);
+      FlowFiles.read(file, standardInput, filter, sink, reuse);
     }
     if (source != null) {
       source.read(follow, since, filter.passing(sink));

@@ -67,10 +67,21 @@ public final class FlowFiles {
   public static long read(
       String source, FlowFilter filter, Consumer<FlowRecord> sink, boolean reuse)
       throws FlowFileException {
+    return read(source, System.in, filter, sink, reuse);
+  }
+
+  /** As {@link #read(String, FlowFilter, Consumer, boolean)}, "-" reading {@code standardInput}. */
+  public static long read(
+      String source,
+      InputStream standardInput,
+      FlowFilter filter,
+      Consumer<FlowRecord> sink,
+      boolean reuse)
+      throws FlowFileException {
     Consumer<FlowRecord> passing = filter.passing(sink);
     try (InputStream in =
         source.equals("-")
-            ? new BufferedInputStream(System.in)
+            ? new BufferedInputStream(standardInput)
             : new BufferedInputStream(Files.newInputStream(Path.of(source)))) {
       if (ArrowFlowFiles.isArrow(head(in))) {
         // the footer, which indexes the batches, is at the end: standard input is read whole

@@ -16,6 +16,7 @@ import org.argosy.query.filter.FlowFilter;
 import org.argosy.tools.cli.ArgusArguments;
 import org.argosy.tools.cli.InputOptions;
 import org.argosy.tools.cli.OutputOptions;
+import org.argosy.tools.cli.StandardStreams;
 import org.argosy.tools.io.ArrowFlowFiles;
 import org.argosy.tools.io.FlowFiles.FlowFileException;
 import org.argosy.tools.io.TopicSource;
@@ -42,6 +43,8 @@ import picocli.CommandLine.Parameters;
       "  argosy ra -r day.avro -w day.arrow"
     })
 public final class RaCommand implements Callable<Integer> {
+
+  private final StandardStreams streams;
 
   @CommandLine.Spec private CommandLine.Model.CommandSpec spec;
 
@@ -80,6 +83,16 @@ public final class RaCommand implements Callable<Integer> {
     LimitReached() {
       super(null, null, false, false);
     }
+  }
+
+  /** Reads {@code -r -} from and writes {@code -w -} to the process's standard streams. */
+  public RaCommand() {
+    this(StandardStreams.system());
+  }
+
+  /** Reads {@code -r -} from and writes {@code -w -} to {@code streams}. */
+  public RaCommand(StandardStreams streams) {
+    this.streams = streams;
   }
 
   @Override
@@ -123,7 +136,7 @@ public final class RaCommand implements Callable<Integer> {
     }
     try (WritableByteChannel out =
             outputFile.equals("-")
-                ? Channels.newChannel(System.out)
+                ? Channels.newChannel(streams.out())
                 : FileChannel.open(
                     Path.of(outputFile),
                     StandardOpenOption.CREATE,
@@ -155,6 +168,7 @@ public final class RaCommand implements Callable<Integer> {
     long[] emitted = {0};
     try {
       input.readEach(
+          streams.in(),
           source,
           filter,
           record -> {

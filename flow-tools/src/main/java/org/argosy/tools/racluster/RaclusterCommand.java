@@ -17,6 +17,7 @@ import org.argosy.query.filter.FlowFilter;
 import org.argosy.tools.cli.ArgusArguments;
 import org.argosy.tools.cli.InputOptions;
 import org.argosy.tools.cli.OutputOptions;
+import org.argosy.tools.cli.StandardStreams;
 import org.argosy.tools.io.AggregateFiles;
 import org.argosy.tools.io.FlowFiles;
 import org.argosy.tools.io.FlowFiles.FlowFileException;
@@ -50,6 +51,8 @@ public final class RaclusterCommand implements Callable<Integer> {
 
   static final String REPORT = "racluster";
 
+  private final StandardStreams streams;
+
   @CommandLine.Spec private CommandLine.Model.CommandSpec spec;
 
   @CommandLine.Mixin private InputOptions input;
@@ -78,6 +81,16 @@ public final class RaclusterCommand implements Callable<Integer> {
 
   @Parameters(paramLabel = "- FILTER", description = "A filter after a lone '-'.")
   private List<String> filterWords = new ArrayList<>();
+
+  /** Reads {@code -r -} from and writes {@code -w -} to the process's standard streams. */
+  public RaclusterCommand() {
+    this(StandardStreams.system());
+  }
+
+  /** Reads {@code -r -} from and writes {@code -w -} to {@code streams}. */
+  public RaclusterCommand(StandardStreams streams) {
+    this.streams = streams;
+  }
 
   @Override
   public Integer call() throws IOException {
@@ -128,7 +141,7 @@ public final class RaclusterCommand implements Callable<Integer> {
     if (outputFile != null) {
       try (OutputStream out =
           outputFile.equals("-")
-              ? new BufferedOutputStream(System.out)
+              ? new BufferedOutputStream(streams.out())
               : new BufferedOutputStream(Files.newOutputStream(Path.of(outputFile)))) {
         AggregateFiles.write(out, merged.values());
       }
@@ -166,6 +179,7 @@ public final class RaclusterCommand implements Callable<Integer> {
     }
     Map<String, FlowAggregate> merged = new LinkedHashMap<>();
     input.readEach(
+        streams.in(),
         source,
         filter,
         record ->

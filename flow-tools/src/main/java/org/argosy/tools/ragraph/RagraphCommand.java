@@ -122,7 +122,7 @@ public final class RagraphCommand implements Callable<Integer> {
             binSeconds * 1_000_000,
             metric.equals("bytes") ? TimeBins.Quantity.BYTES : TimeBins.Quantity.PKTS);
     try {
-      input.readAll(source, filter, record -> bins.add(keySpec.keyOf(record), record));
+      input.readAll(System.in, source, filter, record -> bins.add(keySpec.keyOf(record), record));
     } catch (FlowFileException e) {
       spec.commandLine().getErr().println("ragraph: " + e.getMessage());
       return 1;

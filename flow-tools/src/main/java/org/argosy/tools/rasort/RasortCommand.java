@@ -17,6 +17,7 @@ import org.argosy.query.FlowKeyField;
 import org.argosy.query.FlowMerge;
 import org.argosy.tools.cli.ArgusArguments;
 import org.argosy.tools.cli.OutputOptions;
+import org.argosy.tools.cli.StandardStreams;
 import org.argosy.tools.io.ContainerFileReader;
 import org.argosy.tools.io.FlowFiles;
 import org.argosy.tools.io.FlowFiles.FlowFileException;
@@ -46,6 +47,8 @@ public final class RasortCommand implements Callable<Integer> {
 
   @CommandLine.Spec private CommandLine.Model.CommandSpec spec;
 
+  private final StandardStreams streams;
+
   @CommandLine.Mixin private OutputOptions output;
 
   @Option(
@@ -72,6 +75,16 @@ public final class RasortCommand implements Callable<Integer> {
 
   @Option(names = "-N", paramLabel = "COUNT", description = "Print only the first COUNT rows.")
   private Long limit;
+
+  /** Reads {@code -r -} from the process's standard input. */
+  public RasortCommand() {
+    this(StandardStreams.system());
+  }
+
+  /** Reads {@code -r -} from {@code streams}. */
+  public RasortCommand(StandardStreams streams) {
+    this.streams = streams;
+  }
 
   @Override
   public Integer call() {
@@ -133,7 +146,7 @@ public final class RasortCommand implements Callable<Integer> {
     }
     try (InputStream in =
         file.equals("-")
-            ? new BufferedInputStream(System.in)
+            ? new BufferedInputStream(streams.in())
             : new BufferedInputStream(Files.newInputStream(Path.of(file)))) {
       ContainerFileReader reader = new ContainerFileReader(file, in);
       if (reader.recordType().equals(FlowRecord.getClassSchema().getName())) {

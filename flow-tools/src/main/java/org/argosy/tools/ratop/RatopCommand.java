@@ -138,7 +138,7 @@ public final class RatopCommand implements Callable<Integer> {
                   return;
                 }
                 Consumer<FlowRecord> toCache = record -> cache.add(record, System.nanoTime());
-                input.readAll(null, filter, toCache);
+                input.readAll(System.in, null, filter, toCache);
                 if (source != null) {
                   source.read(live, filter.passing(toCache));
                 }

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -19,6 +20,8 @@ import org.argosy.query.ProtocolNames;
 import org.argosy.sensor.bench.SyntheticCapture;
 import org.argosy.tools.DemoFlows;
 import org.argosy.tools.io.FlowFiles;
+import org.argosy.tools.resident.ResidentClient;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -54,6 +57,11 @@ class ToolsVsArgusBenchmark {
 
   private static final String ARROW = "argosy-arrow";
 
+  /** Ours again, each command run by the resident process through its client. */
+  private static final String RESIDENT_AVRO = "argosy-resident-avro";
+
+  private static final String RESIDENT_ARROW = "argosy-resident-arrow";
+
   @TempDir static Path work;
   static Path flows;
   static Path arrowFlows;
@@ -65,6 +73,9 @@ class ToolsVsArgusBenchmark {
 
   /** This test's class path with its class directories in one jar: see {@link #ours}. */
   static String toolsClassPath;
+
+  static Path residentSocket;
+  static Process resident;
 
   @BeforeAll
   static void meterTheCaptureThreeWays() throws Exception {
@@ -102,6 +113,7 @@ class ToolsVsArgusBenchmark {
                   .trim());
     }
     Files.delete(capture);
+    startResidentProcess();
     System.out.printf(
         Locale.ROOT,
         "%nBENCHMARK tools-vs-argus input: %d conversations; argosy %d records (%d MB Avro, %d MB"
@@ -114,6 +126,45 @@ class ToolsVsArgusBenchmark {
         argusRecords,
         Files.size(argusFile) >> 20,
         nfdumpDir == null ? "not installed, no" : Long.toString(nfdumpRecords));
+  }
+
+  /**
+   * The resident process as {@code argosy daemon start} runs it (its warm-up on made-up files
+   * included), in a JVM of its own; returns once it answers.
+   */
+  private static void startResidentProcess() throws Exception {
+    Path directory =
+        Files.createDirectory(
+            work.resolve("run"),
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    residentSocket = directory.resolve("tools.sock");
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    resident =
+        new ProcessBuilder(
+                java,
+                "-Xmx3g",
+                "--add-opens=java.base/java.nio=ALL-UNNAMED",
+                "-cp",
+                toolsClassPath,
+                ToolMain.class.getName(),
+                "serve",
+                residentSocket.toString())
+            .inheritIO()
+            .start();
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+    while (ResidentClient.status(residentSocket) == null) {
+      assertThat(resident.isAlive()).as("resident process").isTrue();
+      assertThat(System.nanoTime()).as("resident process answers").isLessThan(deadline);
+      Thread.sleep(100);
+    }
+  }
+
+  @AfterAll
+  static void stopResidentProcess() throws Exception {
+    if (resident != null) {
+      ResidentClient.stop(residentSocket);
+      assertThat(resident.waitFor(1, TimeUnit.MINUTES)).isTrue();
+    }
   }
 
   @Test
@@ -151,6 +202,12 @@ class ToolsVsArgusBenchmark {
     }
     commands.put(
         ARROW, ours("racluster" + (" -r " + arrowFlows).repeat(copies) + " -m " + keys + columns));
+    if (copies == 1) {
+      commands.put(RESIDENT_AVRO, resident("racluster -r " + flows + " -m " + keys + columns));
+    }
+    commands.put(
+        RESIDENT_ARROW,
+        resident("racluster" + (" -r " + arrowFlows).repeat(copies) + " -m " + keys + columns));
     commands.put(
         "argus", "racluster -r" + (" " + argusFile).repeat(copies) + " -m " + keys + columns);
     commands.put(
@@ -168,8 +225,9 @@ class ToolsVsArgusBenchmark {
     Map<String, List<Long>> ours = csvRows(out.get(ARROW), keyFields);
     assertThat(ours).hasSize(size).isEqualTo(csvRows(out.get("argus"), keyFields));
     if (copies == 1) {
-      assertThat(out.get(ARROW)).isEqualTo(out.get(AVRO));
+      assertThat(out.get(ARROW)).isEqualTo(out.get(AVRO)).isEqualTo(out.get(RESIDENT_AVRO));
     }
+    assertThat(out.get(RESIDENT_ARROW)).isEqualTo(out.get(ARROW));
     checkNfdump(ours, out.get("nfdump"), keyFields, true);
   }
 
@@ -202,10 +260,15 @@ class ToolsVsArgusBenchmark {
               + " | "
               + ours("rasort -r -" + sort));
     }
+    commands.put(
+        RESIDENT_ARROW,
+        resident("racluster -r " + arrowFlows + " -w - -m saddr")
+            + " | "
+            + resident("rasort -r -" + sort));
     commands.put("argus", "racluster -r " + argusFile + " -w - -m saddr | rasort" + sort);
     commands.put("nfdump", "nfdump -R " + nfdumpDir + " -q -N -s srcip/bytes -n 10 -o csv");
     Map<String, String> out = race("racluster -w - -m saddr | rasort -m bytes | head", 1, commands);
-    assertThat(out.get(ARROW)).isEqualTo(out.get(AVRO));
+    assertThat(out.get(ARROW)).isEqualTo(out.get(AVRO)).isEqualTo(out.get(RESIDENT_ARROW));
     // the whole answer, untimed, to check the top ten against
     Map<String, List<Long>> all =
         csvRows(
@@ -250,12 +313,17 @@ class ToolsVsArgusBenchmark {
     Map<String, String> commands = new LinkedHashMap<>();
     commands.put(AVRO, ours("ra -r " + flows + columns));
     commands.put(ARROW, ours("ra -r " + arrowFlows + columns));
+    commands.put(RESIDENT_AVRO, resident("ra -r " + flows + columns));
+    commands.put(RESIDENT_ARROW, resident("ra -r " + arrowFlows + columns));
     commands.put("argus", "ra -r " + argusFile + columns);
     commands.put(
         "nfdump",
         "nfdump -R " + nfdumpDir + " -q -N -o 'fmt:%sa,%sp,%dp,%pkt,%byt' 'src ip " + CLIENT + "'");
     Map<String, String> out = race("ra - src host " + CLIENT, 1, commands);
-    assertThat(out.get(ARROW)).isEqualTo(out.get(AVRO));
+    assertThat(out.get(ARROW))
+        .isEqualTo(out.get(AVRO))
+        .isEqualTo(out.get(RESIDENT_AVRO))
+        .isEqualTo(out.get(RESIDENT_ARROW));
     // a conversation our sensor cut at a status-interval boundary is two records: sum per key
     Map<String, List<Long>> ours = csvRows(out.get(ARROW), 3);
     assertThat(ours).hasSize(FLOWS / 65_536 + 1).isEqualTo(csvRows(out.get("argus"), 3));
@@ -345,8 +413,36 @@ class ToolsVsArgusBenchmark {
         archive, jvm, main);
   }
 
+  /**
+   * Our command line for {@code tool} run by the resident process, as {@code ./argosy} runs it
+   * while {@code argosy daemon} runs: its client in a small JVM of its own.
+   */
+  private static String resident(String tool) {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String clientJar = toolsClassPath.substring(0, toolsClassPath.indexOf(':'));
+    return java
+        + " -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -Xlog:disable"
+        + " -Xlog:all=warning:stderr -cp "
+        + clientJar
+        + " "
+        + ResidentClient.class.getName()
+        + " "
+        + residentSocket
+        + " "
+        + tool;
+  }
+
   /** One timed run of a shell command line: wall and CPU seconds, and what it printed. */
-  private record Run(double wall, double cpu, String output) {}
+  private record Run(double wall, double cpu, String output) {
+    Run withCpu(double cpu) {
+      return new Run(wall, cpu, output);
+    }
+  }
+
+  /** The CPU time the resident process has used, all its threads. */
+  private static double residentCpuSeconds() {
+    return resident.toHandle().info().totalCpuDuration().orElseThrow().toNanos() / 1e9;
+  }
 
   /**
    * Runs each side's command line once to warm up and then {@value #RUNS} times ({@code copies} >
@@ -363,14 +459,32 @@ class ToolsVsArgusBenchmark {
     Map<String, List<Run>> timings = new LinkedHashMap<>();
     for (int run = -1; run < runs; run++) {
       for (Map.Entry<String, String> side : commands.entrySet()) {
+        boolean inResident = side.getKey().startsWith("argosy-resident");
+        double residentCpu = inResident ? residentCpuSeconds() : 0;
         Run timed = timed(side.getValue());
+        if (inResident) {
+          // the client's CPU and the resident process's for the command
+          timed = timed.withCpu(timed.cpu() + residentCpuSeconds() - residentCpu);
+        }
         if (run >= 0) {
           timings.computeIfAbsent(side.getKey(), k -> new ArrayList<>()).add(timed);
         }
       }
     }
     Map<String, Long> records =
-        Map.of(AVRO, ourRecords, ARROW, ourRecords, "argus", argusRecords, "nfdump", nfdumpRecords);
+        Map.of(
+            AVRO,
+            ourRecords,
+            ARROW,
+            ourRecords,
+            RESIDENT_AVRO,
+            ourRecords,
+            RESIDENT_ARROW,
+            ourRecords,
+            "argus",
+            argusRecords,
+            "nfdump",
+            nfdumpRecords);
     double oursBest = best(timings.get(ARROW));
     StringBuilder line =
         new StringBuilder(
@@ -394,6 +508,14 @@ class ToolsVsArgusBenchmark {
                       side.getKey(),
                       ARROW,
                       wall / oursBest)));
+      if (side.getKey().startsWith("argosy-resident") && timings.containsKey("nfdump")) {
+        line.append(
+            String.format(
+                Locale.ROOT,
+                ", nfdump time / %s time = %.2f",
+                side.getKey(),
+                best(timings.get("nfdump")) / wall));
+      }
     }
     System.out.println(line);
     Map<String, String> outputs = new LinkedHashMap<>();
