@@ -8,6 +8,9 @@ import java.io.File;
 import java.io.FilenameFilter;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -304,6 +307,17 @@ class ResidentServerITCase {
     Result refused = client(dir, "CLIENT racluster -r " + flows);
     assertThat(refused.code()).isEqualTo(ResidentProtocol.NOT_RUN);
     assertThat(refused.err()).contains("only this user can enter");
+  }
+
+  @Test
+  void aSocketLeftByAKilledProcessIsReplaced() throws Exception {
+    ResidentServer.Builder builder = builder();
+    try (ServerSocketChannel killed = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+      killed.bind(UnixDomainSocketAddress.of(socket)); // closed without removing its file
+    }
+    assertThat(socket).exists();
+    startServer(builder);
+    assertThat(client(dir, "CLIENT racluster -r " + flows + " -m proto").code()).isZero();
   }
 
   @Test
