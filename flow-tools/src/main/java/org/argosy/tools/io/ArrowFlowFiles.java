@@ -165,7 +165,7 @@ public final class ArrowFlowFiles {
       try {
         file = FileChannel.open(Path.of(path), StandardOpenOption.READ);
       } catch (IOException e) {
-        throw new FlowFileException("cannot read " + path + ": " + e.getMessage(), e);
+        throw FlowFileException.cannotRead(path, e);
       }
       return new Reader(
           path,

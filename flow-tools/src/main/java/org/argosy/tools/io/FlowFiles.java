@@ -4,7 +4,9 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +28,22 @@ public final class FlowFiles {
   public static final class FlowFileException extends Exception {
     public FlowFileException(String message, Throwable cause) {
       super(message, cause);
+    }
+
+    /**
+     * {@code source} could not be read: the message says why in words (the JDK's exceptions for a
+     * missing or forbidden file carry only the file's name).
+     */
+    public static FlowFileException cannotRead(String source, IOException e) {
+      String why =
+          e instanceof NoSuchFileException
+              ? "no such file"
+              : e instanceof AccessDeniedException
+                  ? "permission denied"
+                  : Files.isDirectory(Path.of(source))
+                      ? "a directory, not a flow file (-R DIR reads the files under one)"
+                      : e.getMessage();
+      return new FlowFileException("cannot read " + source + ": " + why, e);
     }
   }
 
@@ -100,7 +118,7 @@ public final class FlowFiles {
       }
       return reader.records();
     } catch (IOException e) {
-      throw new FlowFileException("cannot read " + source + ": " + e.getMessage(), e);
+      throw FlowFileException.cannotRead(source, e);
     }
   }
 
@@ -109,7 +127,7 @@ public final class FlowFiles {
     try (InputStream in = Files.newInputStream(Path.of(source))) {
       return ArrowFlowFiles.isArrow(in.readNBytes(ArrowFlowFiles.MAGIC.length));
     } catch (IOException e) {
-      throw new FlowFileException("cannot read " + source + ": " + e.getMessage(), e);
+      throw FlowFileException.cannotRead(source, e);
     }
   }
 

@@ -83,7 +83,7 @@ final class ContainerCluster {
           put(blocks, new Task(reader, block, number++));
         }
       } catch (IOException e) {
-        throw new FlowFileException("cannot read " + file + ": " + e.getMessage(), e);
+        throw FlowFileException.cannotRead(file, e);
       }
     }
   }

@@ -155,7 +155,7 @@ public final class RasortCommand implements Callable<Integer> {
         reader.readAll(FlowAggregate.class, rows::add);
       }
     } catch (IOException e) {
-      throw new FlowFileException("cannot read " + file + ": " + e.getMessage(), e);
+      throw FlowFileException.cannotRead(file, e);
     }
   }
 

@@ -134,4 +134,13 @@ class FlowFilesTest {
             .sum();
     assertThat(before).isEqualTo(records.subList(0, (int) recordsBefore));
   }
+
+  @Test
+  void aFileThatCannotBeReadIsNamedWithTheReasonInWords() {
+    Path missing = dir.resolve("no-such.avro");
+    assertThatThrownBy(() -> FlowFiles.read(missing.toString(), record -> {}))
+        .hasMessage("cannot read " + missing + ": no such file");
+    assertThatThrownBy(() -> FlowFiles.read(dir.toString(), record -> {}))
+        .hasMessageStartingWith("cannot read " + dir + ": a directory, not a flow file");
+  }
 }
