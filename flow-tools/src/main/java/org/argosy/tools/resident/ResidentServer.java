@@ -23,6 +23,7 @@ import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -44,6 +45,9 @@ public final class ResidentServer {
 
   private static final int MAX_ARGUMENTS = 10_000;
 
+  /** How long a client has to send its request: one that sends nothing holds no thread long. */
+  private static final long REQUEST_TIMEOUT_MILLIS = 5_000;
+
   private final Path socket;
   private final ToolCommands commands;
   private final Duration idleTimeout;
@@ -55,6 +59,7 @@ public final class ResidentServer {
   private final AtomicLong served = new AtomicLong();
   private final AtomicLong lastDone = new AtomicLong(System.nanoTime());
   private volatile ServerSocketChannel listener;
+  private ScheduledExecutorService timers;
 
   private ResidentServer(Builder builder) {
     this.socket = builder.socket;
@@ -89,10 +94,9 @@ public final class ResidentServer {
     ExecutorService sessions =
         Executors.newCachedThreadPool(
             task -> new Thread(task, "client-" + clients.incrementAndGet()));
-    ScheduledExecutorService idleCheck = Executors.newSingleThreadScheduledExecutor();
+    timers = Executors.newSingleThreadScheduledExecutor();
     long checkEvery = Math.max(1, Math.min(idleTimeout.toMillis() / 4, 60_000));
-    idleCheck.scheduleWithFixedDelay(
-        this::stopIfIdle, checkEvery, checkEvery, TimeUnit.MILLISECONDS);
+    timers.scheduleWithFixedDelay(this::stopIfIdle, checkEvery, checkEvery, TimeUnit.MILLISECONDS);
     try {
       while (true) {
         SocketChannel client;
@@ -105,7 +109,7 @@ public final class ResidentServer {
         sessions.execute(() -> session(client));
       }
     } finally {
-      idleCheck.shutdownNow();
+      timers.shutdownNow();
       sessions.shutdown();
       Files.deleteIfExists(socket);
     }
@@ -183,11 +187,21 @@ public final class ResidentServer {
       DataOutputStream out =
           new DataOutputStream(new BufferedOutputStream(ResidentProtocol.output(client)));
       ClientSession session = new ClientSession(in, out);
+      ScheduledFuture<?> late =
+          timers.schedule(() -> close(client), REQUEST_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
       if (in.readInt() != ResidentProtocol.MAGIC) {
         return; // not a client of this version: nothing it would understand can be said
       }
-      switch (in.readByte()) {
-        case ResidentProtocol.RUN -> run(in, session);
+      byte kind = in.readByte();
+      WorkingDirectory directory = null;
+      String[] args = null;
+      if (kind == ResidentProtocol.RUN) {
+        directory = new WorkingDirectory(Path.of(in.readUTF()));
+        args = arguments(in);
+      }
+      late.cancel(false);
+      switch (kind) {
+        case ResidentProtocol.RUN -> run(args, directory, session);
         case ResidentProtocol.STATUS -> {
           session.text(status());
           session.exit(0);
@@ -209,8 +223,15 @@ public final class ResidentServer {
     }
   }
 
-  private void run(DataInputStream in, ClientSession session) throws IOException {
-    WorkingDirectory directory = new WorkingDirectory(Path.of(in.readUTF()));
+  private static void close(SocketChannel client) {
+    try {
+      client.close();
+    } catch (IOException e) {
+      // closed either way
+    }
+  }
+
+  private static String[] arguments(DataInputStream in) throws IOException {
     int count = in.readInt();
     if (count < 0 || count > MAX_ARGUMENTS) {
       throw new IOException(count + " arguments");
@@ -219,6 +240,11 @@ public final class ResidentServer {
     for (int i = 0; i < count; i++) {
       args[i] = in.readUTF();
     }
+    return args;
+  }
+
+  private void run(String[] args, WorkingDirectory directory, ClientSession session)
+      throws IOException {
     File rebuilt = stamp.changed();
     if (rebuilt != null) {
       session.decline(

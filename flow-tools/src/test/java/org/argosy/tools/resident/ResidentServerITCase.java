@@ -11,6 +11,7 @@ import java.io.PrintWriter;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -353,8 +354,12 @@ class ResidentServerITCase {
   }
 
   @Test
-  void anIdleServerStops() throws Exception {
+  void anIdleServerStopsEvenWithAClientThatNeverAsks() throws Exception {
     startServer(builder().idleTimeout(java.time.Duration.ofMillis(500)));
+    try (SocketChannel silent = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+      // closed by the server after its request timeout; then the server is idle
+      assertThat(silent.read(java.nio.ByteBuffer.allocate(1))).isEqualTo(-1);
+    }
     serving.get(1, TimeUnit.MINUTES);
     server = null;
     assertThat(socket).doesNotExist();
