@@ -30,6 +30,9 @@ public final class ResidentClient {
 
   private static final int BROKEN_PIPE = 128 + 13;
 
+  /** Characters of one argument the request carries (in at most 65,535 bytes of UTF-8). */
+  private static final int LONGEST_ARGUMENT = 65_535 / 3;
+
   private ResidentClient() {}
 
   public static void main(String[] args) {
@@ -44,7 +47,11 @@ public final class ResidentClient {
 
   /** Runs {@code command} in the process behind {@code socket}; returns the exit code. */
   static int run(Path socket, String[] command) {
-    SocketChannel channel;
+    for (String argument : command) {
+      if (argument.length() > LONGEST_ARGUMENT) {
+        return ResidentProtocol.NOT_RUN;
+      }
+    }
     try {
       if (!ResidentProtocol.isPrivate(socket.toAbsolutePath().getParent())) {
         System.err.println(
@@ -53,9 +60,11 @@ public final class ResidentClient {
                 + " must be a directory of this user's that only this user can enter");
         return ResidentProtocol.NOT_RUN;
       }
-      channel = SocketChannel.open(StandardProtocolFamily.UNIX);
-      channel.connect(UnixDomainSocketAddress.of(socket));
-    } catch (IOException e) {
+    } catch (IOException noDirectory) {
+      return ResidentProtocol.NOT_RUN; // none was ever started here
+    }
+    SocketChannel channel = connect(socket);
+    if (channel == null) {
       return ResidentProtocol.NOT_RUN; // none runs: the command runs without it
     }
     try (channel) {
@@ -107,6 +116,25 @@ public final class ResidentClient {
       }
       return text.toString();
     } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /** A connection to the process behind {@code socket}, or null when none answers there. */
+  private static SocketChannel connect(Path socket) {
+    SocketChannel channel = null;
+    try {
+      channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+      channel.connect(UnixDomainSocketAddress.of(socket));
+      return channel;
+    } catch (IOException e) {
+      if (channel != null) {
+        try {
+          channel.close();
+        } catch (IOException closing) {
+          e.addSuppressed(closing);
+        }
+      }
       return null;
     }
   }
