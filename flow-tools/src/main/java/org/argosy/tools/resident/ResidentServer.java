@@ -9,7 +9,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -90,6 +90,7 @@ public final class ResidentServer {
         System.err.println("argosy resident process: warm-up failed: " + e);
       }
     }
+    lastDone.set(System.nanoTime()); // idle from now, not from before the warm-up
     AtomicInteger clients = new AtomicInteger();
     ExecutorService sessions =
         Executors.newCachedThreadPool(
@@ -102,7 +103,7 @@ public final class ResidentServer {
         SocketChannel client;
         try {
           client = listener.accept();
-        } catch (AsynchronousCloseException stopped) {
+        } catch (ClosedChannelException stopped) { // closed by stop(), perhaps during warm-up
           break;
         }
         open.incrementAndGet();
