@@ -51,6 +51,8 @@ public final class DaemonCommand implements Runnable {
 
   private static final Duration START_TIMEOUT = Duration.ofMinutes(2);
 
+  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+
   @CommandLine.Spec private CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -213,7 +215,15 @@ public final class DaemonCommand implements Runnable {
         spec.commandLine().getOut().println("not running (socket " + socket + ")");
         return 0;
       }
+      // the process removes its socket as it stops listening, before its last commands end
+      long deadline = System.nanoTime() + STOP_TIMEOUT.toNanos();
       while (Files.exists(socket)) {
+        if (System.nanoTime() > deadline) {
+          spec.commandLine()
+              .getErr()
+              .println("daemon: error: asked to stop, but " + socket + " is still there");
+          return 1;
+        }
         Thread.sleep(50);
       }
       spec.commandLine().getOut().println(answer.strip());

@@ -18,7 +18,7 @@ import org.argosy.tools.cli.ArgusArguments;
 import org.argosy.tools.cli.InputOptions;
 import org.argosy.tools.cli.OutputOptions;
 import org.argosy.tools.cli.StandardStreams;
-import org.argosy.tools.io.AggregateFiles;
+import org.argosy.tools.io.ContainerFileWriter;
 import org.argosy.tools.io.FlowFiles;
 import org.argosy.tools.io.FlowFiles.FlowFileException;
 import org.argosy.tools.io.TopicSource;
@@ -143,7 +143,7 @@ public final class RaclusterCommand implements Callable<Integer> {
           outputFile.equals("-")
               ? new BufferedOutputStream(streams.out())
               : new BufferedOutputStream(Files.newOutputStream(Path.of(outputFile)))) {
-        AggregateFiles.write(out, merged.values());
+        ContainerFileWriter.write(out, FlowAggregate.getClassSchema(), merged.values());
       }
       return 0;
     }

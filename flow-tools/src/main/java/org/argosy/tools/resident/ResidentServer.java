@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
@@ -53,7 +54,7 @@ public final class ResidentServer {
   private final Duration idleTimeout;
   private final boolean warmUp;
   private final BuildStamp stamp;
-  private final Instant started = Instant.now();
+  private final Instant started = Instant.now().truncatedTo(ChronoUnit.SECONDS);
   private final AtomicInteger open = new AtomicInteger();
   private final AtomicInteger running = new AtomicInteger();
   private final AtomicLong served = new AtomicLong();
@@ -110,7 +111,6 @@ public final class ResidentServer {
         sessions.execute(() -> session(client));
       }
     } finally {
-      timers.shutdownNow();
       sessions.shutdown();
       Files.deleteIfExists(socket);
     }
@@ -118,6 +118,8 @@ public final class ResidentServer {
       sessions.awaitTermination(1, TimeUnit.HOURS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } finally {
+      timers.shutdownNow(); // after the sessions, which schedule their request timeouts on it
     }
   }
 

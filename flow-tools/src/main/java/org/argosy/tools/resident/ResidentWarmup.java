@@ -12,9 +12,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.apache.avro.file.CodecFactory;
-import org.apache.avro.file.DataFileWriter;
-import org.apache.avro.specific.SpecificDatumWriter;
 import org.argosy.avro.FlowCause;
 import org.argosy.avro.FlowRecord;
 import org.argosy.avro.IpAddress;
@@ -22,6 +19,7 @@ import org.argosy.avro.MacAddress;
 import org.argosy.query.IpAddresses;
 import org.argosy.tools.cli.StandardStreams;
 import org.argosy.tools.io.ArrowFlowFiles;
+import org.argosy.tools.io.ContainerFileWriter;
 import picocli.CommandLine;
 
 /**
@@ -173,15 +171,10 @@ final class ResidentWarmup {
     return new MacAddress(bytes);
   }
 
-  /** As the sensor writes them: Zstandard blocks (level 3). */
+  /** As the sensor writes them: Zstandard blocks. */
   private static void writeAvro(List<FlowRecord> records, Path file) throws IOException {
-    try (DataFileWriter<FlowRecord> writer =
-        new DataFileWriter<>(new SpecificDatumWriter<>(FlowRecord.class))) {
-      writer.setCodec(CodecFactory.zstandardCodec(3));
-      writer.create(FlowRecord.getClassSchema(), file.toFile());
-      for (FlowRecord record : records) {
-        writer.append(record);
-      }
+    try (OutputStream out = Files.newOutputStream(file)) {
+      ContainerFileWriter.write(out, FlowRecord.getClassSchema(), records);
     }
   }
 

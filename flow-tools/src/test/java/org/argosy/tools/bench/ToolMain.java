@@ -36,12 +36,11 @@ public final class ToolMain {
   /** The command line for {@code args} (a tool's name first), its tools on {@code streams}. */
   public static CommandLine commandLine(String[] args, StandardStreams streams) {
     CommandLine commandLine = new CommandLine(new Tools());
-    TOOLS.forEach(
-        (name, tool) -> {
-          if (args.length > 0 && args[0].equals(name)) {
-            commandLine.addSubcommand(name, tool.apply(streams));
-          }
-        });
+    Function<StandardStreams, Callable<Integer>> tool =
+        args.length == 0 ? null : TOOLS.get(args[0]);
+    if (tool != null) {
+      commandLine.addSubcommand(args[0], tool.apply(streams));
+    }
     return commandLine;
   }
 
